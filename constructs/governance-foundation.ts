@@ -1,0 +1,107 @@
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { EvidenceStore } from './evidence-store';
+
+/** Props of {@link GovernanceFoundation}. */
+export interface GovernanceFoundationProps {
+  /**
+   * Customer-managed key for evidence, data capture, logs and volumes of every endpoint that uses this foundation.
+   * Bring your own key only if its key policy lets CloudWatch Logs (`logs.<region>.amazonaws.com`) use it.
+   * @default - a new key with yearly rotation on, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Topic that receives every alarm and kill-switch notification of the endpoints using this foundation.
+   * Bring your own only if it is KMS-encrypted and its key lets CloudWatch (`cloudwatch.amazonaws.com`) use it.
+   * @default - a new topic encrypted with `encryptionKey`, accepting TLS publishes only
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * Turn on S3 Object Lock (GOVERNANCE mode, 365-day default retention) on the evidence bucket.
+   * HIGH-tier endpoints require it.
+   * @default true
+   */
+  readonly objectLock?: boolean;
+
+  /**
+   * Expire evidence after this long (at least 365 days).
+   * @default - evidence is never expired
+   */
+  readonly evidenceExpiration?: Duration;
+}
+
+/**
+ * The governance parts that many endpoints in one stack share: one KMS key and one evidence store.
+ *
+ * `GovernedEndpoint` uses the stack's foundation ({@link GovernanceFoundation.of}) unless you pass one,
+ * so 50 endpoints in a stack cost one key and one bucket, not 50.
+ */
+export class GovernanceFoundation extends Construct {
+  /** The construct ID of the per-stack foundation. Part of the logical IDs of the key and bucket: never change it. */
+  public static readonly STACK_SINGLETON_ID = 'GovernanceFoundation';
+
+  /** The stack's shared foundation, created with defaults on first use. */
+  public static of(scope: IConstruct): GovernanceFoundation {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(GovernanceFoundation.STACK_SINGLETON_ID);
+    if (existing instanceof GovernanceFoundation) {
+      return existing;
+    }
+    return new GovernanceFoundation(stack, GovernanceFoundation.STACK_SINGLETON_ID);
+  }
+
+  /** The key that encrypts evidence, capture, logs and volumes. */
+  public readonly encryptionKey: kms.IKey;
+  /** The evidence store. */
+  public readonly evidenceStore: EvidenceStore;
+  /** The alert topic for alarms and kill-switch notifications. */
+  public readonly alertTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: GovernanceFoundationProps = {}) {
+    super(scope, id);
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: 'Governed model endpoints: evidence, data capture, logs and volumes',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts log groups with the key only if the key policy lets it (no-op on imported keys).
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsInThisAccountAndRegion',
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+      },
+    }));
+    // CloudWatch alarms publish to the encrypted alert topic only if the key lets them (no-op on imported keys).
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    this.alertTopic = props.alertTopic ?? new sns.Topic(this, 'AlertTopic', {
+      displayName: 'Governed model endpoint alerts',
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    this.evidenceStore = new EvidenceStore(this, 'Evidence', {
+      encryptionKey: this.encryptionKey,
+      objectLock: props.objectLock,
+      expiration: props.evidenceExpiration,
+    });
+  }
+
+  /** The evidence bucket. */
+  public get evidenceBucket(): s3.IBucket {
+    return this.evidenceStore.bucket;
+  }
+}
