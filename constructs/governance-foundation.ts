@@ -1,13 +1,21 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
 import { EvidenceStore } from './evidence-store';
 
 /** Props of {@link GovernanceFoundation}. */
 export interface GovernanceFoundationProps {
+  /**
+   * Owner, purpose and risk tier tagged on the foundation's own resources.
+   * @default - the owner of the first endpoint that uses the foundation, purpose
+   *   "shared governance foundation for model endpoints", and the highest risk tier of the endpoints using it
+   */
+  readonly governance?: GovernanceProps;
+
   /**
    * Customer-managed key for evidence, data capture, logs and volumes of every endpoint that uses this foundation.
    * Bring your own key only if its key policy lets CloudWatch Logs (`logs.<region>.amazonaws.com`) use it.
@@ -63,8 +71,15 @@ export class GovernanceFoundation extends Construct {
   /** The alert topic for alarms and kill-switch notifications. */
   public readonly alertTopic: sns.ITopic;
 
+  private readonly endpointGovernance: GovernanceProps[] = [];
+
   constructor(scope: Construct, id: string, props: GovernanceFoundationProps = {}) {
     super(scope, id);
+    const gov = props.governance;
+    const first = () => this.endpointGovernance[0];
+    Tags.of(this).add(GovernanceTags.OWNER, gov?.owner ?? Lazy.string({ produce: () => first()?.owner ?? 'unassigned' }));
+    Tags.of(this).add(GovernanceTags.PURPOSE, gov?.purpose ?? 'shared governance foundation for model endpoints');
+    Tags.of(this).add(GovernanceTags.RISK_TIER, gov?.riskTier ?? Lazy.string({ produce: () => this.highestTier() }));
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: 'Governed model endpoints: evidence, data capture, logs and volumes',
       enableKeyRotation: true,
@@ -98,6 +113,20 @@ export class GovernanceFoundation extends Construct {
       objectLock: props.objectLock,
       expiration: props.evidenceExpiration,
     });
+  }
+
+  /**
+   * Record that an endpoint uses this foundation; its owner and tier feed the foundation's default tags.
+   * `GovernedEndpoint` calls this for you.
+   */
+  public registerEndpoint(governance: GovernanceProps): void {
+    this.endpointGovernance.push(governance);
+  }
+
+  private highestTier(): string {
+    const order = [RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH];
+    const tiers = this.endpointGovernance.map((g) => order.indexOf(g.riskTier));
+    return tiers.length ? order[Math.max(...tiers)] : RiskTier.HIGH;
   }
 
   /** The evidence bucket. */

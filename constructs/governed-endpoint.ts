@@ -173,6 +173,7 @@ export class GovernedEndpoint extends Construct {
     const foundation = props.encryptionKey && props.evidenceBucket ? undefined : (props.foundation ?? GovernanceFoundation.of(this));
     this.encryptionKey = props.encryptionKey ?? foundation!.encryptionKey;
     this.evidenceBucket = props.evidenceBucket ?? foundation!.evidenceBucket;
+    foundation?.registerEndpoint(props.governance);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/sagemaker/Endpoints/${this.endpointName}`,
