@@ -337,7 +337,11 @@ function validate(scope: Construct, props: GovernedEndpointProps): Settings {
 
   const samplingPercentage = props.dataCapture?.samplingPercentage ?? defaultSamplingPercentage(tier);
   const minSampling = minimumSamplingPercentage(tier);
-  v.checkInteger('dataCapture.samplingPercentage', samplingPercentage, minSampling, 100);
+  if (!Token.isUnresolved(samplingPercentage)) {
+    v.check(Number.isInteger(samplingPercentage) && samplingPercentage >= minSampling && samplingPercentage <= 100,
+      'dataCapture.samplingPercentage', samplingPercentage,
+      minSampling === 100 ? `100 for ${tier} tier (every request is captured)` : `a whole number from ${minSampling} to 100`);
+  }
 
   const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
   if (!Token.isUnresolved(retention)) {
