@@ -111,16 +111,12 @@ export class ModelExecutionRole extends Construct {
       roles: [this.role],
     });
 
-    const reasons: string[] = [];
-    if (repositoryArn || props.vpc) {
-      reasons.push(
-        repositoryArn ? 'ecr:GetAuthorizationToken has no resource-level permissions (AWS requires Resource "*")' : '',
-        props.vpc ? 'EC2 Describe* has no resource-level permissions, and ENI IDs are unknown before SageMaker creates them (scoped by the ec2:Vpc condition)' : '',
-      );
-    }
-    acknowledge(this.policy, ['AwsSolutions-IAM5[Resource::*]'],
-      ['cloudwatch:PutMetricData has no resource-level permissions (scoped by the cloudwatch:namespace condition)', ...reasons]
-        .filter((r) => r).join('; ') + '.');
+    const starReasons = [
+      'cloudwatch:PutMetricData has no resource-level permissions (scoped by the cloudwatch:namespace condition)',
+      ...(repositoryArn ? ['ecr:GetAuthorizationToken has no resource-level permissions (AWS requires Resource "*")'] : []),
+      ...(props.vpc ? ['EC2 Describe* has no resource-level permissions, and ENI IDs are unknown before SageMaker creates them (scoped by the ec2:Vpc condition)'] : []),
+    ];
+    acknowledge(this.policy, ['AwsSolutions-IAM5[Resource::*]'], `${starReasons.join('; ')}.`);
     acknowledge(this.policy, [wildcardResourceFinding(this, logGroupArn)],
       'SageMaker names the log streams of the endpoint itself; the permission is scoped to this endpoint\'s log group.');
     acknowledge(this.policy, [wildcardResourceFinding(this, props.dataCaptureObjectsArn)],

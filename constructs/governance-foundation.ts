@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
+import { warnIfImportedKey } from '../lib/warnings';
 import { EvidenceStore } from './evidence-store';
 
 /** Props of {@link GovernanceFoundation}. */
@@ -85,6 +86,7 @@ export class GovernanceFoundation extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    warnIfImportedKey(this, this.encryptionKey, 'encryptionKey');
     // CloudWatch Logs encrypts log groups with the key only if the key policy lets it (no-op on imported keys).
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsInThisAccountAndRegion',

@@ -14,6 +14,7 @@ import { supportsVolumeEncryption } from '../lib/instance-types';
 import { ModelSource } from '../lib/model-source';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
 import { PropsValidator } from '../lib/validation';
+import { warnIfImportedKey } from '../lib/warnings';
 import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 
@@ -174,6 +175,9 @@ export class GovernedEndpoint extends Construct {
     this.encryptionKey = props.encryptionKey ?? foundation!.encryptionKey;
     this.evidenceBucket = props.evidenceBucket ?? foundation!.evidenceBucket;
     foundation?.registerEndpoint(props.governance);
+    if (props.encryptionKey) {
+      warnIfImportedKey(this, props.encryptionKey, 'encryptionKey');
+    }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/sagemaker/Endpoints/${this.endpointName}`,

@@ -1,5 +1,5 @@
 import { Stack, TagManager } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -371,5 +371,22 @@ describe('GovernedEndpoint defaults', () => {
       expect(allow).toHaveLength(1);
       expect(allow[0].Resource).toEqual({ Ref: Stack.of(endpoint).getLogicalId(endpoint.cfnEndpoint) });
     });
+  });
+});
+
+describe('GovernedEndpoint warnings', () => {
+  test('an imported key raises an acknowledgeable warning about its key policy', () => {
+    // GIVEN an endpoint on a key the library does not own
+    const stack = newStack();
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee');
+    new GovernedEndpoint(stack, 'Scoring', endpointProps({ encryptionKey }));
+    // THEN synth carries a warning naming the prop and what the key policy needs
+    Annotations.fromStack(stack).hasWarning('/TestStack/Scoring',
+      Match.stringLikeRegexp('encryptionKey is an imported key: its key policy must let logs.<region>.amazonaws.com'));
+  });
+
+  test('a key the stack owns raises no warning', () => {
+    const { stack } = synthEndpoint();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imported key'))).toHaveLength(0);
   });
 });
