@@ -17,7 +17,8 @@ new ExampleStack(app, 'GovernedEndpointExample', {
   owner: app.node.tryGetContext('owner'),
 });
 Validations.of(app).addPlugins(
-  new AwsSolutionsChecks(app),
+  // Acknowledgements (with reasons) are also written into the template as Metadata.cdk_nag, for auditors.
+  new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
   new NIST80053R5Checks(app),
   new HIPAASecurityChecks(app),
   new PCIDSS321Checks(app),

@@ -86,9 +86,9 @@ export class EvidenceStore extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       });
-      acknowledge(logs, inCompliancePacks('S3DefaultEncryptionKMS'),
+      acknowledge(logs.node.defaultChild!, inCompliancePacks('S3DefaultEncryptionKMS'),
         'S3 server access logging only delivers to buckets encrypted with SSE-S3 (AES-256), not SSE-KMS.');
-      acknowledge(logs, inCompliancePacks('S3BucketReplicationEnabled'),
+      acknowledge(logs.node.defaultChild!, inCompliancePacks('S3BucketReplicationEnabled'),
         'Access logs are operational records in one region; cross-region replication is a deployment choice left to the user.');
       this.accessLogsBucket = logs;
     }
@@ -113,7 +113,7 @@ export class EvidenceStore extends Construct {
         ...(props.expiration ? [{ id: 'expire-evidence', expiration: props.expiration, noncurrentVersionExpiration: props.expiration }] : []),
       ],
     });
-    acknowledge(this.bucket, inCompliancePacks('S3BucketReplicationEnabled'),
+    acknowledge(this.bucket.node.defaultChild!, inCompliancePacks('S3BucketReplicationEnabled'),
       'Evidence stays in the region of the endpoint it describes (data residency). Add replication with the bucket escape hatch if your policy requires a second region.');
   }
 

@@ -116,10 +116,10 @@ export class ModelExecutionRole extends Construct {
       ...(repositoryArn ? ['ecr:GetAuthorizationToken has no resource-level permissions (AWS requires Resource "*")'] : []),
       ...(props.vpc ? ['EC2 Describe* has no resource-level permissions, and ENI IDs are unknown before SageMaker creates them (scoped by the ec2:Vpc condition)'] : []),
     ];
-    acknowledge(this.policy, ['AwsSolutions-IAM5[Resource::*]'], `${starReasons.join('; ')}.`);
-    acknowledge(this.policy, [wildcardResourceFinding(this, logGroupArn)],
+    acknowledge(this.policy.node.defaultChild!, ['AwsSolutions-IAM5[Resource::*]'], `${starReasons.join('; ')}.`);
+    acknowledge(this.policy.node.defaultChild!, [wildcardResourceFinding(this, logGroupArn)],
       'SageMaker names the log streams of the endpoint itself; the permission is scoped to this endpoint\'s log group.');
-    acknowledge(this.policy, [wildcardResourceFinding(this, props.dataCaptureObjectsArn)],
+    acknowledge(this.policy.node.defaultChild!, [wildcardResourceFinding(this, props.dataCaptureObjectsArn)],
       'SageMaker data capture writes objects under generated keys; the permission is scoped to this endpoint\'s capture prefix.');
   }
 
