@@ -1,4 +1,5 @@
-import { Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,6 +16,10 @@ import { ModelSource } from '../lib/model-source';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
 import { PropsValidator } from '../lib/validation';
 import { warnIfImportedKey } from '../lib/warnings';
+import { VariantMetrics } from '../lib/endpoint-metrics';
+import { DeploymentPolicy } from './deployment-policy';
+import { EndpointAlarms, EndpointAlarmsOptions } from './endpoint-alarms';
+import { AutoScalingOptions, EndpointAutoScaling } from './endpoint-autoscaling';
 import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 
@@ -127,6 +132,26 @@ export interface GovernedEndpointProps {
    * @default - a new least-privilege {@link ModelExecutionRole}
    */
   readonly executionRole?: iam.IRole;
+
+  /**
+   * Alarms (each with an action on the alert topic) and the dashboard. Bring-your-own `executionRole`s need
+   * `cloudwatch:DescribeAlarms` on the rollback alarms for staged deployments to watch them.
+   * @default - every alarm on with its documented default, notifying the foundation's alert topic
+   */
+  readonly alarms?: EndpointAlarmsOptions;
+
+  /**
+   * How a configuration change rolls out; the error and latency alarms roll it back.
+   * @default - `DeploymentPolicy.defaultFor(tier)`: HIGH canary 10% with a 10-minute bake and a 10-minute final bake;
+   *   MEDIUM canary 10% with 5-minute bakes; LOW all at once with a 10-minute bake
+   */
+  readonly deployment?: DeploymentPolicy;
+
+  /**
+   * Target-tracking autoscaling on invocations per instance (not for burstable `ml.t*` types).
+   * @default - no autoscaling: the variant keeps `initialInstanceCount`
+   */
+  readonly autoScaling?: AutoScalingOptions;
 }
 
 /**
@@ -161,6 +186,12 @@ export class GovernedEndpoint extends Construct {
   public readonly cfnEndpointConfig: sagemaker.CfnEndpointConfig;
   /** Escape hatch: the L1 endpoint. */
   public readonly cfnEndpoint: sagemaker.CfnEndpoint;
+  /** The endpoint's alarms, alert topic and dashboard. */
+  public readonly alarms: EndpointAlarms;
+  /** The deployment policy rendered into the endpoint's `DeploymentConfig`. */
+  public readonly deployment: DeploymentPolicy;
+  /** Autoscaling of the variant, when configured. */
+  public readonly autoScaling?: EndpointAutoScaling;
 
   constructor(scope: Construct, id: string, props: GovernedEndpointProps) {
     super(scope, id);
@@ -247,10 +278,35 @@ export class GovernedEndpoint extends Construct {
         `${instanceType} has NVMe instance-store volumes, which SageMaker always encrypts with a hardware key and which reject a KmsKeyId; data capture is still encrypted with the customer key.`);
     }
 
+    this.alarms = new EndpointAlarms(this, 'Alarms', {
+      ...props.alarms,
+      endpointName: this.endpointName,
+      variantName: this.variantName,
+      instanceType,
+      defaultAlertTopic: (foundation ?? props.foundation)?.alertTopic,
+      encryptionKey: this.encryptionKey,
+    });
+    this.deployment = props.deployment ?? DeploymentPolicy.defaultFor(tier);
+    const rollbackAlarms = this.alarms.rollbackAlarms;
+    const deploymentConfig = this.deployment._bind({ scope: this, tier, instanceType, instanceCount, variantCount: 1, serverless: false, rollbackAlarms });
+    // SageMaker reads the rollback alarms' state with the execution role during a deployment.
+    this.executionRole?.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadRollbackAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [...rollbackAlarms, ...this.deployment.additionalRollbackAlarms].map((a) => a.alarmArn),
+    }));
+
     this.cfnEndpoint = new sagemaker.CfnEndpoint(this, 'Endpoint', {
       endpointName: this.endpointName,
       endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
+      deploymentConfig,
     });
+    if (props.autoScaling) {
+      this.autoScaling = new EndpointAutoScaling(this, 'AutoScaling', {
+        ...props.autoScaling, endpointName: this.endpointName, variantName: this.variantName, instanceType, initialInstanceCount: instanceCount, riskTier: tier,
+      });
+      this.autoScaling.node.addDependency(this.cfnEndpoint);
+    }
     // The log group exists before SageMaker starts writing to it, so its retention and key apply.
     this.cfnEndpoint.node.addDependency(this.logGroup);
     this.endpointArn = this.cfnEndpoint.ref;
@@ -273,6 +329,33 @@ export class GovernedEndpoint extends Construct {
       resourceArns: [this.endpointArn],
     });
   }
+
+  /** A metric of this variant (dimensions `EndpointName`, `VariantName`; namespace `AWS/SageMaker` unless given). */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, period: Duration.minutes(1), statistic: 'Sum', ...props,
+      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName, ...props?.dimensionsMap } });
+  }
+
+  /** Requests to the variant (Sum per minute). */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocations(this, props); }
+  /** Requests per instance, the autoscaling metric (Sum per minute). */
+  public metricInvocationsPerInstance(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocationsPerInstance(this, props); }
+  /** Requests answered 4xx (Sum per minute; Average is the rate). */
+  public metricInvocation4XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocation4XXErrors(this, props); }
+  /** Requests answered 5xx (Sum per minute; Average is the rate). */
+  public metricInvocation5XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocation5XXErrors(this, props); }
+  /** Requests whose model call did not return 2xx (Sum per minute). */
+  public metricInvocationModelErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocationModelErrors(this, props); }
+  /** Model latency in MICROSECONDS (p99 per minute). */
+  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.modelLatency(this, props); }
+  /** SageMaker overhead latency in MICROSECONDS (p99 per minute). */
+  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.overheadLatency(this, props); }
+  /** CPU utilisation summed over vCPUs, 0 to 100 x vCPUs (Average). */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.cpuUtilization(this, props); }
+  /** Memory utilisation percent (Average). */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.memoryUtilization(this, props); }
+  /** Disk utilisation percent (Average). */
+  public metricDiskUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.diskUtilization(this, props); }
 
   private defaultSecurityGroup(vpc: ec2.IVpc): ec2.ISecurityGroup {
     const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
