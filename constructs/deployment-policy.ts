@@ -79,7 +79,7 @@ export interface BlueGreenOptions extends DeploymentPolicyOptions {
   /**
    * Final bake: after all traffic is on the new fleet, keep the old one this long (alarms still roll back) before
    * terminating it (SageMaker `TerminationWaitInSeconds`): 0 to 3600 seconds.
-   * @default - same as the bake time
+   * @default - same as the bake time (at most 3600 seconds)
    */
   readonly terminationWait?: Duration;
 }
@@ -170,13 +170,13 @@ export class DeploymentPolicy {
    */
   public static canary(options: CanaryOptions = {}): DeploymentPolicy {
     const bake = options.bakeTime ?? Duration.minutes(10);
-    return new DeploymentPolicy('CANARY', options, options.canarySize ?? Capacity.percent(10), bake, options.terminationWait ?? bake);
+    return new DeploymentPolicy('CANARY', options, options.canarySize ?? Capacity.percent(10), bake, options.terminationWait ?? finalBake(bake));
   }
 
   /** Blue/green, linear: `stepSize` of the new fleet at a time, each step baked for `bakeTime`. */
   public static linear(options: LinearOptions = {}): DeploymentPolicy {
     const bake = options.bakeTime ?? Duration.minutes(5);
-    return new DeploymentPolicy('LINEAR', options, options.stepSize ?? Capacity.percent(20), bake, options.terminationWait ?? bake);
+    return new DeploymentPolicy('LINEAR', options, options.stepSize ?? Capacity.percent(20), bake, options.terminationWait ?? finalBake(bake));
   }
 
   /**
@@ -345,6 +345,12 @@ export class DeploymentPolicy {
     }
     return bake * Math.ceil(100 / percent) + termination;
   }
+}
+
+/** The default final bake: the step bake, capped at SageMaker's limit (an over-long bake is reported once, on bakeTime). */
+function finalBake(bake: Duration): Duration {
+  const s = bake.toSeconds({ integral: false });
+  return !Token.isUnresolved(s) && s > DEPLOYMENT_LIMITS.maxWaitSeconds ? Duration.seconds(DEPLOYMENT_LIMITS.maxWaitSeconds) : bake;
 }
 
 function seconds(v: PropsValidator, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
