@@ -15,8 +15,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read raw CloudFormation JSON; the CLI and scripts print to the terminal.
-    files: ['test/**/*.ts'],
+    // Tests and nag rules read raw, resolved CloudFormation JSON.
+    files: ['test/**/*.ts', 'lib/nag/**/*.ts', 'lib/report/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
