@@ -12,3 +12,6 @@ export * from './governance';
 export * from './model-source';
 export { INSTANCE_STORE_FAMILIES, supportsVolumeEncryption } from './instance-types';
 export { IMPORTED_KEY_WARNING, WARNING_PREFIX } from './warnings';
+export { AiGovernanceChecks } from './nag/ai-governance-checks';
+export type { AiGovernanceChecksProps } from './nag/ai-governance-checks';
+export type { GovernanceRuleSettings } from './nag/governance-context';

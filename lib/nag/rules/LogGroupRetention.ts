@@ -1,0 +1,37 @@
+import { parse } from 'path';
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleResult } from 'cdk-nag';
+import { isIntrinsic } from '../cfn-values';
+import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+
+/**
+ * CloudWatch log groups set `RetentionInDays` explicitly, at least the pack's floor (180 days by
+ * default: the six months of EU AI Act Art. 19 and 26(6)). A log group without retention keeps
+ * logs forever, which is a records decision to acknowledge, not a default.
+ * @param node the CfnResource to check
+ * @param ctx the app index and pack settings
+ */
+export function assessLogGroupRetention(node: CfnResource, ctx: GovernanceContext): Assessment {
+  const group = ctx.entry(node);
+  if (group.type !== ResourceTypes.LOG_GROUP) {
+    return verdict.notApplicable();
+  }
+  const days = group.props.RetentionInDays;
+  if (isIntrinsic(days)) {
+    return verdict.notApplicable('RetentionInDays is a token', [group]);
+  }
+  if (days === undefined) {
+    return verdict.nonCompliant('no RetentionInDays', [group]);
+  }
+  const floor = ctx.settings.minimumLogRetentionDays;
+  if (Number(days) < floor) {
+    return verdict.nonCompliant(`${days} days, below ${floor}`, [group]);
+  }
+  return verdict.compliant(`${days} days`, [group]);
+}
+
+export default Object.defineProperty(
+  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessLogGroupRetention(node, ctx).compliance,
+  'name',
+  { value: parse(__filename).name },
+);

@@ -1,0 +1,14 @@
+export { default as AlarmActionEnabled } from './AlarmActionEnabled';
+export { default as EndpointAutoRollback } from './EndpointAutoRollback';
+export { default as EndpointConfigDataCapture } from './EndpointConfigDataCapture';
+export { default as EndpointConfigInstanceCount } from './EndpointConfigInstanceCount';
+export { default as EndpointConfigInstanceCountLowTier } from './EndpointConfigInstanceCountLowTier';
+export { default as EndpointConfigVolumeKms } from './EndpointConfigVolumeKms';
+export { default as EndpointKillSwitch } from './EndpointKillSwitch';
+export { default as EndpointOwnership } from './EndpointOwnership';
+export { default as EndpointStagedRollout } from './EndpointStagedRollout';
+export { default as LogGroupEncrypted } from './LogGroupEncrypted';
+export { default as LogGroupRetention } from './LogGroupRetention';
+export { default as ModelApprovalGate } from './ModelApprovalGate';
+export { default as ModelExecutionRoleLeastPrivilege } from './ModelExecutionRoleLeastPrivilege';
+export { default as ModelNetworkIsolation } from './ModelNetworkIsolation';
