@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['bin/**', 'lib/cli/**'],
+    files: ['bin/**', 'lib/cli/**', 'lib/handlers/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -20,6 +20,7 @@ import { VariantMetrics } from '../lib/endpoint-metrics';
 import { DeploymentPolicy } from './deployment-policy';
 import { EndpointAlarms, EndpointAlarmsOptions } from './endpoint-alarms';
 import { AutoScalingOptions, EndpointAutoScaling } from './endpoint-autoscaling';
+import { ApprovalGate } from './approval-gate';
 import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 
@@ -134,6 +135,14 @@ export interface GovernedEndpointProps {
   readonly executionRole?: iam.IRole;
 
   /**
+   * For a model from the Model Registry, check at deploy time that the package is `Approved`
+   * (an {@link ApprovalGate}); the model is created only after the check passes.
+   * Required for HIGH tier. Ignored for `ModelSource.fromArtifact`.
+   * @default true
+   */
+  readonly approvalGate?: boolean;
+
+  /**
    * Alarms (each with an action on the alert topic) and the dashboard. Bring-your-own `executionRole`s need
    * `cloudwatch:DescribeAlarms` on the rollback alarms for staged deployments to watch them.
    * @default - every alarm on with its documented default, notifying the foundation's alert topic
@@ -172,6 +181,8 @@ export class GovernedEndpoint extends Construct {
   public readonly role: iam.IRole;
   /** The least-privilege role construct, when the library created the role. */
   public readonly executionRole?: ModelExecutionRole;
+  /** The deploy-time approval check, when the model comes from the Model Registry. */
+  public readonly approvalGate?: ApprovalGate;
   /** The customer-managed key. */
   public readonly encryptionKey: kms.IKey;
   /** The evidence bucket receiving data capture. */
@@ -252,6 +263,14 @@ export class GovernedEndpoint extends Construct {
     if (this.executionRole) {
       // SageMaker checks the role's access when it creates the model: attach the policy first.
       this.cfnModel.node.addDependency(this.executionRole.policy);
+    }
+    if (props.model.modelPackageArn && (props.approvalGate ?? true)) {
+      this.approvalGate = new ApprovalGate(this, 'ApprovalGate', {
+        modelPackageArn: props.model.modelPackageArn,
+        encryptionKey: this.encryptionKey,
+        vpc: props.vpc,
+      });
+      this.approvalGate.guard(this.cfnModel);
     }
 
     const volumeKey = supportsVolumeEncryption(instanceType);
@@ -439,6 +458,10 @@ function validate(scope: Construct, props: GovernedEndpointProps): Settings {
   if (props.vpc === undefined) {
     v.check(props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
     v.check(props.securityGroups === undefined, 'securityGroups', 'set', 'only together with vpc');
+  }
+  if (tier === RiskTier.HIGH && props.model?.modelPackageArn) {
+    v.check(props.approvalGate !== false, 'approvalGate', props.approvalGate,
+      'true (or unset) for HIGH tier: a registry model is deployed only once its package is Approved');
   }
   if (tier === RiskTier.HIGH && props.foundation && !props.evidenceBucket) {
     v.check(props.foundation.evidenceStore.objectLockEnabled, 'foundation', 'a foundation with objectLock: false',

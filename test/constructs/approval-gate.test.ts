@@ -1,0 +1,80 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { App, Stack } from 'aws-cdk-lib';
+import { GovernedEndpoint } from '../../constructs/governed-endpoint';
+import { RiskTier } from '../../lib/governance';
+import { ModelSource } from '../../lib/model-source';
+import { allStatements, asArray, endpointProps, newStack, synthEndpoint } from '../helpers/fixtures';
+import { unacknowledgedFindings } from '../helpers/nag';
+
+const PACKAGE = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud-scoring/14';
+const fromRegistry = (arn = PACKAGE) => ({ model: ModelSource.fromModelPackage({ modelPackageArn: arn }) });
+
+describe('ApprovalGate', () => {
+  test('a registry model is checked at deploy time before the model is created', () => {
+    // GIVEN an endpoint whose model comes from a model package
+    const { template } = synthEndpoint(fromRegistry());
+    // THEN a gate resource names the package
+    const gates = template.findResources('Custom::ModelApprovalGate');
+    expect(Object.values(gates).map((g: any) => g.Properties.ModelPackageArn)).toEqual([PACKAGE]);
+    // AND the model waits for it
+    const [model] = Object.values(template.findResources('AWS::SageMaker::Model')) as any[];
+    expect(model.DependsOn).toEqual(expect.arrayContaining(Object.keys(gates)));
+  });
+
+  test('the gate function may describe exactly the gated packages and nothing else in SageMaker', () => {
+    // GIVEN two registry endpoints in one stack
+    const stack = newStack();
+    new GovernedEndpoint(stack, 'A', endpointProps(fromRegistry()));
+    new GovernedEndpoint(stack, 'B', endpointProps(fromRegistry('arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3')));
+    const template = Template.fromStack(stack);
+    // THEN there is one gate function, and its only SageMaker permission lists both packages
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const sm = allStatements(template).filter((s) => asArray(s.Action).some((a: string) => a.startsWith('sagemaker:')));
+    expect([...new Set(sm.flatMap((s) => asArray(s.Action)))]).toEqual(['sagemaker:DescribeModelPackage']);
+    expect(sm.flatMap((s) => asArray(s.Resource)).sort()).toEqual([
+      'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3', PACKAGE,
+    ]);
+  });
+
+  test('the gate function is governed: newest runtime, reserved concurrency, DLQ, encrypted retained logs, managed policy only', () => {
+    const { template } = synthEndpoint(fromRegistry());
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      ReservedConcurrentExecutions: 2,
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('ModelApprovalGateFunctionLogGroup') } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue(), LogGroupName: Match.absent() },
+      DeletionPolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('artifact models get no gate', () => {
+    const { template } = synthEndpoint();
+    template.resourceCountIs('Custom::ModelApprovalGate', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('LOW tier may turn the gate off; HIGH tier may not', () => {
+    const low = { owner: 'o@example.com', purpose: 'triage', riskTier: RiskTier.LOW };
+    const { template } = synthEndpoint({ ...fromRegistry(), governance: low, approvalGate: false });
+    template.resourceCountIs('Custom::ModelApprovalGate', 0);
+    expect(() => synthEndpoint({ ...fromRegistry(), approvalGate: false }))
+      .toThrow(/approvalGate: received false; allowed: true \(or unset\) for HIGH tier/);
+  });
+
+  test('in a VPC, the gate function runs in the VPC and the packs stay clean', () => {
+    const app = new App();
+    const vpc = new ec2.Vpc(new Stack(app, 'Network'), 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const stack = new Stack(app, 'Endpoint');
+    new GovernedEndpoint(stack, 'Scoring', endpointProps({ ...fromRegistry(), vpc }));
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+    });
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+});
