@@ -2,6 +2,8 @@ export * from '../constructs/governed-endpoint';
 export * from '../constructs/governance-foundation';
 export * from '../constructs/evidence-store';
 export * from '../constructs/execution-role';
+export * from '../constructs/approval-gate';
+export * from '../constructs/governed-function';
 export * from '../constructs/endpoint-alarms';
 export * from '../constructs/endpoint-dashboard';
 export * from '../constructs/deployment-policy';
