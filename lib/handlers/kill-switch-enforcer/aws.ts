@@ -1,0 +1,42 @@
+/**
+ * The AWS SDK clients and commands the enforcer uses, in one place. The entry point re-exports this module as
+ * `sdk` so tests can mock the very classes that are bundled into the function.
+ */
+import { CloudWatchClient, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AddTagsCommand, DeleteTagsCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand,
+  DescribeModelPackageCommand, ListTagsCommand, SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+export {
+  AddTagsCommand, CloudWatchClient, DeleteTagsCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand,
+  DescribeModelPackageCommand, GetParameterCommand, GetParameterHistoryCommand, ListTagsCommand, ListTagsForResourceCommand,
+  PublishCommand, PutObjectCommand, PutParameterCommand, S3Client, SageMakerClient, SNSClient, SSMClient,
+};
+
+/** The clients of one function instance. */
+export interface Clients {
+  readonly ssm: SSMClient;
+  readonly sagemaker: SageMakerClient;
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
+  readonly cloudwatch: CloudWatchClient;
+}
+
+/**
+ * New clients. The SDK's own retries are off (`maxAttempts: 1`): every call goes through `withRetry`,
+ * so attempts, backoff and logging are the enforcer's and are the same in tests and in production.
+ */
+export function createClients(): Clients {
+  const config = { maxAttempts: 1 };
+  return {
+    ssm: new SSMClient(config),
+    sagemaker: new SageMakerClient(config),
+    s3: new S3Client(config),
+    sns: new SNSClient(config),
+    cloudwatch: new CloudWatchClient(config),
+  };
+}

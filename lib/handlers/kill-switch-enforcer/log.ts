@@ -1,0 +1,32 @@
+import { KILL_SWITCH_METRIC_NAMESPACE } from '../../kill-switch-protocol';
+
+/** One structured log line (JSON), searchable with CloudWatch Logs Insights. */
+export function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
+  const line = JSON.stringify({ level, message, ...fields }, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+  if (level === 'ERROR') {
+    console.error(line);
+  } else {
+    console.log(line);
+  }
+}
+
+/**
+ * Emit the kill-switch metrics of one endpoint in CloudWatch embedded metric format: CloudWatch Logs turns
+ * the line into metrics, so the function needs no `cloudwatch:PutMetricData` permission.
+ */
+export function emitMetrics(endpointName: string, values: { paused: boolean; failClosed: boolean; enforced: boolean }): void {
+  console.log(JSON.stringify({
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{
+        Namespace: KILL_SWITCH_METRIC_NAMESPACE,
+        Dimensions: [['EndpointName']],
+        Metrics: [{ Name: 'Paused', Unit: 'Count' }, { Name: 'FailClosed', Unit: 'Count' }, { Name: 'Enforcements', Unit: 'Count' }],
+      }],
+    },
+    EndpointName: endpointName,
+    Paused: values.paused ? 1 : 0,
+    FailClosed: values.failClosed ? 1 : 0,
+    Enforcements: values.enforced ? 1 : 0,
+  }));
+}

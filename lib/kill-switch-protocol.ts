@@ -1,0 +1,86 @@
+/**
+ * The kill switch's contract, shared by the constructs, the enforcer function and the operator CLI.
+ *
+ * This module has no dependency on aws-cdk-lib: it is bundled into the enforcer function.
+ */
+import { GovernanceTags } from './governance';
+
+/** The two values a kill-switch parameter may hold. */
+export enum KillSwitchState {
+  /** The endpoint serves requests. */
+  ACTIVE = 'ACTIVE',
+  /** Invocations through the library's grants (and any principal under the documented SCP) are denied. */
+  PAUSED = 'PAUSED',
+}
+
+/** `AllowedPattern` of every kill-switch parameter. */
+export const KILL_SWITCH_ALLOWED_PATTERN = '^(ACTIVE|PAUSED)$';
+
+/** Tag the enforcer sets to `PAUSED` on a paused endpoint; every invoke grant denies on it. */
+export const KILL_SWITCH_TAG = GovernanceTags.KILL_SWITCH;
+
+/** Tag on the endpoint (set by the template) naming its kill-switch parameter. */
+export const KILL_SWITCH_PARAMETER_TAG = 'governance:kill-switch-parameter';
+
+/**
+ * Prefix of the tags on an auto-pause alarm: `governance:auto-pause:<endpointName>` = `<parameterName>`.
+ * The enforcer reads them to know which parameter an alarm pauses.
+ */
+export const AUTO_PAUSE_TAG_PREFIX = 'governance:auto-pause:';
+
+/**
+ * Marker in the description the template gives the parameter. A version whose description carries it was
+ * written by a deployment (CloudFormation rewrites the template's `Value` and `Description` whenever it
+ * updates the parameter), and a deployment never lifts a pause: the enforcer restores `PAUSED` when such a
+ * version replaces a pause. Operators resume by writing `ACTIVE` with their reason as the description.
+ */
+export const DEPLOYMENT_MARKER = '[set-by-deployment]';
+
+/** Key prefix of the evidence the enforcer writes: `kill-switch/<endpoint>/<time>/`. */
+export const SNAPSHOT_PREFIX = 'kill-switch';
+
+/** CloudWatch namespace of the metrics the enforcer emits (embedded metric format, per `EndpointName`). */
+export const KILL_SWITCH_METRIC_NAMESPACE = 'GovernedEndpoint/KillSwitch';
+
+/** The default parameter name of an endpoint's kill switch. */
+export function defaultKillSwitchParameterName(endpointName: string): string {
+  return `/governed-endpoint/${endpointName}/kill-switch`;
+}
+
+/** The description the template gives a kill-switch parameter. */
+export function deploymentDescription(endpointName: string): string {
+  return `Kill switch of SageMaker endpoint ${endpointName}: ACTIVE serves requests, PAUSED denies invocation. ` +
+    `${DEPLOYMENT_MARKER} A deployment never lifts a pause: to resume, write ACTIVE with your reason as the description.`;
+}
+
+/** True when a parameter version was written by a deployment (its description carries the marker). */
+export function isDeploymentWrite(description: string | undefined): boolean {
+  return description !== undefined && description.includes(DEPLOYMENT_MARKER);
+}
+
+/**
+ * One endpoint the enforcer is responsible for, as the enforcer receives it in its event input
+ * (not part of the package's public API).
+ */
+export interface EnforcementTarget {
+  /** Endpoint name. */
+  readonly endpoint: string;
+  /** Endpoint ARN (the tag is set on it). */
+  readonly endpointArn: string;
+  /** Kill-switch parameter name. */
+  readonly parameter: string;
+  /** Evidence bucket name for snapshots. */
+  readonly bucket?: string;
+  /** Topic ARN for notifications. */
+  readonly topic?: string;
+}
+
+/**
+ * What the enforcer's rules send it: a matched event (parameter change or endpoint state change) or a
+ * reconcile tick, each with the targets of its shard (not part of the package's public API).
+ */
+export interface EnforcerInput {
+  readonly kind: 'event' | 'reconcile';
+  readonly event?: { readonly id?: string; readonly time?: string; readonly source?: string; readonly 'detail-type'?: string; readonly detail?: Record<string, unknown> };
+  readonly targets: EnforcementTarget[];
+}
