@@ -17,3 +17,5 @@ export { IMPORTED_KEY_WARNING, WARNING_PREFIX } from './warnings';
 export { AiGovernanceChecks } from './nag/ai-governance-checks';
 export type { AiGovernanceChecksProps } from './nag/ai-governance-checks';
 export type { GovernanceRuleSettings } from './nag/governance-context';
+export { GovernanceReport } from './report/governance-report';
+export type { GovernanceReportProps } from './report/governance-report';
