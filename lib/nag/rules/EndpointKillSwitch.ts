@@ -16,7 +16,7 @@ const TAG_CONDITION_OPERATORS = ['StringEquals', 'StringEqualsIgnoreCase', 'Stri
  * carries the pause tag.
  *
  * The parameter is associated when the endpoint's kill-switch-parameter tag names it (literal name or
- * `Ref`), or when the parameter's name, description or tags refer to the endpoint (a reference, or the
+ * `Ref`; the same key in the resource's `Metadata` or construct metadata also counts), or when the parameter's name, description or tags refer to the endpoint (a reference, or the
  * endpoint's literal name as a path segment of the parameter name). The pause deny is a `Deny` on the
  * granted `sagemaker:InvokeEndpoint*` actions for the endpoint with the condition
  * `StringEquals: { "aws:ResourceTag/<kill-switch tag>": "PAUSED" }`, in any policy that applies to the
@@ -77,7 +77,7 @@ export function killSwitchParameters(endpoint: IndexedResource, ctx: GovernanceC
   if (tags === undefined) {
     return 'UNRESOLVED';
   }
-  const tag = tags.get(ctx.settings.killSwitchParameterTagKey);
+  const tag = tags.get(ctx.settings.killSwitchParameterTagKey) ?? associationMetadata(endpoint, ctx.settings.killSwitchParameterTagKey);
   if (typeof tag === 'string') {
     return parameters.filter((p) => p.props.Name === tag);
   }
@@ -89,6 +89,17 @@ export function killSwitchParameters(endpoint: IndexedResource, ctx: GovernanceC
   return parameters.filter((p) =>
     [p.props.Name, p.props.Description, p.props.Tags].some((v) => v !== undefined && typeof v !== 'string' && ctx.refersTo(v, p, endpoint)) ||
     (name !== undefined && typeof p.props.Name === 'string' && p.props.Name.split('/').includes(name)));
+}
+
+/**
+ * The parameter named in the endpoint's CloudFormation `Metadata` or construct metadata under the
+ * association key, resolved in the endpoint's stack.
+ */
+function associationMetadata(endpoint: IndexedResource, key: string): unknown {
+  const fromTemplate = endpoint.node.getMetadata(key);
+  const fromTree = endpoint.node.node.metadata.find((m) => m.type === key)?.data;
+  const value = fromTemplate ?? fromTree;
+  return value === undefined ? undefined : endpoint.stack.resolve(value);
 }
 
 /** Principal key to the invoke actions it is allowed on the endpoint. */

@@ -153,6 +153,22 @@ describe('AiGovernance-EndpointKillSwitch', () => {
       return endpoint;
     })).toBe(false);
   });
+  test('Compliance: the association is in the resource metadata instead of a tag', () => {
+    expect(reportedOnEndpoint(rule, (s) => {
+      const parameter = killSwitchParameter(s, 'Switch');
+      const { endpoint } = l1Endpoint(s, 'E', { tags: governanceTags() });
+      endpoint.addMetadata('governance:kill-switch-parameter', parameter.parameterName);
+      return endpoint;
+    })).toBe(false);
+  });
+  test('Compliance: the association is in the construct metadata', () => {
+    expect(reportedOnEndpoint(rule, (s) => {
+      killSwitchParameter(s, 'Switch');
+      const { endpoint } = l1Endpoint(s, 'E', { tags: governanceTags() });
+      endpoint.node.addMetadata('governance:kill-switch-parameter', '/governed-endpoint/scoring/kill-switch');
+      return endpoint;
+    })).toBe(false);
+  });
   test('Compliance: a parameter named after the endpoint is associated without a tag', () => {
     expect(reportedOnEndpoint(rule, (s) => {
       killSwitchParameter(s, 'Switch', '/governed-endpoint/fraud-scoring/kill-switch');
