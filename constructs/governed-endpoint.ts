@@ -23,6 +23,8 @@ import { AutoScalingOptions, EndpointAutoScaling } from './endpoint-autoscaling'
 import { ApprovalGate } from './approval-gate';
 import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
+import { KillSwitch, KillSwitchOptions } from './kill-switch';
+import { KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState } from '../lib/kill-switch-protocol';
 
 /** Log retention below this many days is rejected (EU AI Act Art. 19 / 26(6): at least six months). */
 export const MINIMUM_LOG_RETENTION_DAYS = 180;
@@ -143,6 +145,13 @@ export interface GovernedEndpointProps {
   readonly approvalGate?: boolean;
 
   /**
+   * The kill switch: its parameter name, the alarms that pause the endpoint, and the enforcer.
+   * Every endpoint has one; operators pause it by writing `PAUSED` to the parameter.
+   * @default - parameter `/governed-endpoint/<endpointName>/kill-switch`, no auto-pause, the stack's shared enforcer
+   */
+  readonly killSwitch?: KillSwitchOptions;
+
+  /**
    * Alarms (each with an action on the alert topic) and the dashboard. Bring-your-own `executionRole`s need
    * `cloudwatch:DescribeAlarms` on the rollback alarms for staged deployments to watch them.
    * @default - every alarm on with its documented default, notifying the foundation's alert topic
@@ -203,6 +212,8 @@ export class GovernedEndpoint extends Construct {
   public readonly deployment: DeploymentPolicy;
   /** Autoscaling of the variant, when configured. */
   public readonly autoScaling?: EndpointAutoScaling;
+  /** The kill switch: the SSM parameter operators flip to pause the endpoint, and its enforcement. */
+  public readonly killSwitch: KillSwitch;
 
   constructor(scope: Construct, id: string, props: GovernedEndpointProps) {
     super(scope, id);
@@ -330,23 +341,62 @@ export class GovernedEndpoint extends Construct {
     this.cfnEndpoint.node.addDependency(this.logGroup);
     this.endpointArn = this.cfnEndpoint.ref;
 
+    this.killSwitch = new KillSwitch(this, 'KillSwitch', {
+      ...props.killSwitch,
+      endpointName: this.endpointName,
+      endpointArn: this.endpointArn,
+      encryptionKey: this.encryptionKey,
+      describeArns: [this.cfnEndpointConfig.ref, this.cfnModel.ref, ...(props.model.modelPackageArn ? [props.model.modelPackageArn] : [])],
+      evidenceBucket: this.evidenceBucket,
+      alertTopic: this.alarms.alertTopic,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      governance: props.governance,
+    });
+    // The association the governance nag pack and the operator CLI read: which parameter pauses this endpoint.
+    this.cfnEndpoint.tags.setTag(KILL_SWITCH_PARAMETER_TAG, this.killSwitch.parameterName);
+    this.alarms.dashboard?.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Kill switch (1 = paused)',
+        left: [this.killSwitch.metricPaused({ label: 'paused' }), this.killSwitch.metricFailClosed({ label: 'fail closed' })],
+        leftYAxis: { min: 0, max: 1, showUnits: false },
+        width: 12,
+      }),
+      new cloudwatch.TextWidget({
+        markdown: `### Kill switch\nParameter \`${this.killSwitch.parameterName}\`: ACTIVE serves, PAUSED denies invocation.\n\n` +
+          `Pause: \`governed-endpoint pause ${this.endpointName} --reason "..."\`; resume: \`governed-endpoint resume ${this.endpointName} --reason "..."\`.`,
+        width: 12,
+        height: 6,
+      }),
+    );
+
     Tags.of(this).add(GovernanceTags.OWNER, props.governance.owner);
     Tags.of(this).add(GovernanceTags.PURPOSE, props.governance.purpose);
     Tags.of(this).add(GovernanceTags.RISK_TIER, tier);
   }
 
   /**
-   * Let `grantee` invoke this endpoint, and nothing else.
+   * Let `grantee` invoke this endpoint, and nothing else, except while it is paused.
    *
    * Grants `sagemaker:InvokeEndpoint`, `InvokeEndpointAsync` and `InvokeEndpointWithResponseStream`
-   * on this endpoint's ARN only.
+   * on this endpoint's ARN only, and adds a Deny on the same actions while the endpoint carries the tag
+   * `governance:kill-switch = PAUSED` (the kill switch).
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: INVOKE_ACTIONS,
       resourceArns: [this.endpointArn],
     });
+    if (grant.success) {
+      grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: INVOKE_ACTIONS,
+        resources: [this.endpointArn],
+        conditions: { StringEquals: { [`aws:ResourceTag/${KILL_SWITCH_TAG}`]: KillSwitchState.PAUSED } },
+      }));
+    }
+    return grant;
   }
 
   /** A metric of this variant (dimensions `EndpointName`, `VariantName`; namespace `AWS/SageMaker` unless given). */

@@ -8,6 +8,12 @@ export * from '../constructs/endpoint-alarms';
 export * from '../constructs/endpoint-dashboard';
 export * from '../constructs/deployment-policy';
 export * from '../constructs/endpoint-autoscaling';
+export * from '../constructs/kill-switch';
+export * from '../constructs/kill-switch-enforcer';
+export {
+  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, DEPLOYMENT_MARKER, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE,
+  KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState, SNAPSHOT_PREFIX,
+} from './kill-switch-protocol';
 export { INSTANCE_NAMESPACE, INVOCATION_NAMESPACE, vcpuCount } from './endpoint-metrics';
 export type { VariantMetricSource } from './endpoint-metrics';
 export * from './governance';

@@ -1,0 +1,222 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { GovernanceProps } from '../lib/governance';
+import {
+  defaultKillSwitchParameterName, deploymentDescription, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE, KillSwitchState,
+} from '../lib/kill-switch-protocol';
+import { PropsValidator } from '../lib/validation';
+import { KillSwitchEnforcer } from './kill-switch-enforcer';
+
+const PARAMETER_NAME = /^(?!\/?(aws|ssm))[a-zA-Z0-9_.\-/]{1,1011}$/i;
+/** Tag values are at most 256 characters: the auto-pause tag carries the parameter name. */
+const MAX_AUTO_PAUSE_PARAMETER_NAME = 256;
+
+/** Kill-switch settings of a {@link GovernedEndpoint}. */
+export interface KillSwitchOptions {
+  /**
+   * Name of the SSM parameter operators flip. Letters, digits and `_ . - /`; a hierarchical name starts with `/`.
+   * @default `/governed-endpoint/<endpointName>/kill-switch`
+   */
+  readonly parameterName?: string;
+  /**
+   * Alarms that pause the endpoint when they enter ALARM (the enforcer writes PAUSED to the parameter,
+   * with the alarm as the reason). Each must be a `cloudwatch.Alarm` or `CompositeAlarm` of the same stack.
+   * Add the endpoint's own alarms after construction with `endpoint.killSwitch.autoPauseOn(...)`.
+   * @default - no auto-pause
+   */
+  readonly autoPauseOn?: cloudwatch.IAlarm[];
+  /**
+   * The enforcer (bring one to change its reconcile interval, concurrency or VPC).
+   * @default - the stack's shared enforcer for the endpoint's key and VPC (`KillSwitchEnforcer.of`)
+   */
+  readonly enforcer?: KillSwitchEnforcer;
+}
+
+/** Props of {@link KillSwitch}. */
+export interface KillSwitchProps extends KillSwitchOptions {
+  /** Name of the endpoint the switch pauses. */
+  readonly endpointName: string;
+  /** ARN of the endpoint. */
+  readonly endpointArn: string;
+  /** Key of the enforcer created when none is given. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * ARNs of the endpoint configuration, models and model packages the evidence snapshot describes.
+   * @default - none
+   */
+  readonly describeArns?: string[];
+  /**
+   * Bucket for evidence snapshots (`kill-switch/<endpoint>/<time>/`).
+   * @default - no snapshot
+   */
+  readonly evidenceBucket?: s3.IBucket;
+  /**
+   * Topic notified of every pause and resume.
+   * @default - no notification
+   */
+  readonly alertTopic?: sns.ITopic;
+  /**
+   * VPC of the enforcer created when none is given.
+   * @default - no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of that enforcer.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Owner, purpose and tier of the endpoint (they tag a shared enforcer).
+   * @default - none
+   */
+  readonly governance?: GovernanceProps;
+}
+
+/**
+ * The stop button of one endpoint: an SSM String parameter (`ACTIVE` | `PAUSED`, starting `ACTIVE`) that is
+ * the source of truth, enforced by the stack's {@link KillSwitchEnforcer}, which tags the endpoint
+ * `governance:kill-switch=PAUSED` so that every invoke grant of the library denies it.
+ *
+ * A deployment never lifts a pause: CloudFormation rewrites the template's `ACTIVE` whenever it updates the
+ * parameter, and the enforcer answers such a write by keeping the tag and writing `PAUSED` back. Operators
+ * resume by writing `ACTIVE` with their reason as the parameter's description.
+ */
+export class KillSwitch extends Construct {
+  /** The SSM parameter. */
+  public readonly parameter: ssm.StringParameter;
+  /** Its name. */
+  public readonly parameterName: string;
+  /** The endpoint it pauses. */
+  public readonly endpointName: string;
+  /** The endpoint's ARN. */
+  public readonly endpointArn: string;
+  /** The enforcer keeping the endpoint in line with the parameter. */
+  public readonly enforcer: KillSwitchEnforcer;
+
+  private operator?: iam.IGrantable;
+
+  constructor(scope: Construct, id: string, props: KillSwitchProps) {
+    super(scope, id);
+    this.endpointName = props.endpointName;
+    this.endpointArn = props.endpointArn;
+    this.parameterName = props.parameterName ?? defaultKillSwitchParameterName(props.endpointName);
+    const v = new PropsValidator(this, 'KillSwitch');
+    validateParameterName(v, 'killSwitch.parameterName', this.parameterName, (props.autoPauseOn ?? []).length > 0);
+    v.throwIfInvalid();
+
+    this.parameter = new ssm.StringParameter(this, 'Parameter', {
+      parameterName: this.parameterName,
+      simpleName: Token.isUnresolved(this.parameterName) ? false : !this.parameterName.startsWith('/'),
+      stringValue: KillSwitchState.ACTIVE,
+      allowedPattern: KILL_SWITCH_ALLOWED_PATTERN,
+      description: deploymentDescription(props.endpointName),
+      tier: ssm.ParameterTier.STANDARD,
+    });
+
+    this.enforcer = props.enforcer ?? KillSwitchEnforcer.of(this, { encryptionKey: props.encryptionKey, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
+    this.enforcer.register({
+      endpointName: props.endpointName,
+      endpointArn: props.endpointArn,
+      parameterName: this.parameterName,
+      parameterArn: this.parameter.parameterArn,
+      describeArns: props.describeArns,
+      evidenceBucket: props.evidenceBucket,
+      alertTopic: props.alertTopic,
+      encryptionKey: props.encryptionKey,
+      governance: props.governance,
+    });
+    this.autoPauseOn(...(props.autoPauseOn ?? []));
+  }
+
+  /**
+   * Let `grantee` (one role or group: the on-call operators) pause and resume the endpoint: write the
+   * parameter, read its history, and read the endpoint's status and tags (what the CLI waits on).
+   * Exactly one principal may operate a kill switch; grant a group to let several people do it.
+   */
+  public grantOperate(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee as Partial<iam.IRole & iam.IGroup>;
+    if (principal.roleArn === undefined && principal.groupArn === undefined) {
+      throw new Error(`KillSwitch at '${this.node.path}': grantOperate takes a role or a group, received ${describePrincipal(grantee)}`);
+    }
+    if (this.operator !== undefined && this.operator !== grantee) {
+      throw new Error(`KillSwitch at '${this.node.path}': ${describePrincipal(this.operator)} already operates this kill switch; ` +
+        `exactly one role or group may write it. Put the operators in one group (or let them assume one role), received ${describePrincipal(grantee)}`);
+    }
+    this.operator = grantee;
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory'],
+      resourceArns: [this.parameter.parameterArn],
+    }).combine(this.grantEndpointRead(grantee));
+  }
+
+  /** Let `grantee` read the switch and the endpoint's state (status dashboards, auditors). */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
+      resourceArns: [this.parameter.parameterArn],
+    }).combine(this.grantEndpointRead(grantee));
+  }
+
+  /** Pause the endpoint when any of `alarms` enters ALARM. */
+  public autoPauseOn(...alarms: cloudwatch.IAlarm[]): void {
+    if (alarms.length > 0 && !Token.isUnresolved(this.parameterName) && this.parameterName.length > MAX_AUTO_PAUSE_PARAMETER_NAME) {
+      throw new Error(`KillSwitch at '${this.node.path}': autoPauseOn needs a parameter name of at most ${MAX_AUTO_PAUSE_PARAMETER_NAME} characters ` +
+        `(it becomes a tag value on the alarm); received ${this.parameterName.length}`);
+    }
+    for (const alarm of alarms) {
+      this.enforcer.registerAutoPause(alarm, this.endpointName, this.parameterName);
+    }
+  }
+
+  /**
+   * 1 while the endpoint carries the pause tag, 0 while it serves (Maximum per 5 minutes), as the enforcer
+   * reports it on every event and reconcile.
+   */
+  public metricPaused(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Paused', props);
+  }
+
+  /** 1 when the enforcer paused because it could not read the parameter or it held an unknown value (Maximum per 5 minutes). */
+  public metricFailClosed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('FailClosed', props);
+  }
+
+  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: KILL_SWITCH_METRIC_NAMESPACE, metricName, statistic: 'Maximum', period: Duration.minutes(5), ...props,
+      dimensionsMap: { EndpointName: this.endpointName, ...props?.dimensionsMap },
+    });
+  }
+
+  private grantEndpointRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'], resourceArns: [this.endpointArn] });
+  }
+}
+
+function validateParameterName(v: PropsValidator, prop: string, name: string, autoPause: boolean): void {
+  if (Token.isUnresolved(name)) {
+    return;
+  }
+  v.checkPattern(prop, name, PARAMETER_NAME, '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm"');
+  if (name.includes('/')) {
+    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, name, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
+    v.check(name.split('/').length - 1 <= 15, prop, name, 'at most 15 levels');
+  }
+  if (autoPause) {
+    v.check(name.length <= MAX_AUTO_PAUSE_PARAMETER_NAME, prop, name, `at most ${MAX_AUTO_PAUSE_PARAMETER_NAME} characters with autoPauseOn (the name becomes a tag value)`);
+  }
+}
+
+function describePrincipal(grantee: iam.IGrantable): string {
+  const c = grantee as Partial<Construct>;
+  return c.node ? c.node.path : String(grantee.grantPrincipal);
+}
