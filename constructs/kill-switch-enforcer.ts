@@ -13,7 +13,7 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
-import { AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_TAG, SNAPSHOT_PREFIX } from '../lib/kill-switch-protocol';
+import { AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_TAG, SNAPSHOT_PREFIX } from '../lib/kill-switch-protocol';
 import { acknowledge, wildcardResourceFinding } from '../lib/nag/acknowledge';
 import { resolvedLength } from '../lib/resolved-size';
 import { PropsValidator } from '../lib/validation';
@@ -201,6 +201,8 @@ export class KillSwitchEnforcer extends Construct {
     });
     this.function = this.governedFunction.function;
     this.role = this.governedFunction.role;
+    // Lets an organization SCP reserve the pause tag to enforcers.
+    Tags.of(this.governedFunction.role).add(KILL_SWITCH_ENFORCER_ROLE_TAG, 'true');
 
     if (!(scope instanceof GovernanceFoundation)) {
       // Inside a foundation, the foundation's tags apply; elsewhere, the first owner and highest tier of the endpoints.

@@ -11,7 +11,7 @@ export * from '../constructs/endpoint-autoscaling';
 export * from '../constructs/kill-switch';
 export * from '../constructs/kill-switch-enforcer';
 export {
-  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, DEPLOYMENT_MARKER, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE,
+  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, DEPLOYMENT_MARKER, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_METRIC_NAMESPACE,
   KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState, SNAPSHOT_PREFIX,
 } from './kill-switch-protocol';
 export { INSTANCE_NAMESPACE, INVOCATION_NAMESPACE, vcpuCount } from './endpoint-metrics';

@@ -19,6 +19,12 @@ export const KILL_SWITCH_ALLOWED_PATTERN = '^(ACTIVE|PAUSED)$';
 /** Tag the enforcer sets to `PAUSED` on a paused endpoint; every invoke grant denies on it. */
 export const KILL_SWITCH_TAG = GovernanceTags.KILL_SWITCH;
 
+/**
+ * Tag (`true`) on the enforcer's role. An organization SCP can let only principals carrying it change the
+ * pause tag (see the README's kill-switch runbook).
+ */
+export const KILL_SWITCH_ENFORCER_ROLE_TAG = 'governance:kill-switch-enforcer';
+
 /** Tag on the endpoint (set by the template) naming its kill-switch parameter. */
 export const KILL_SWITCH_PARAMETER_TAG = 'governance:kill-switch-parameter';
 

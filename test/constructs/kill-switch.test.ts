@@ -163,6 +163,13 @@ describe('KillSwitch', () => {
       expect(Object.values(role).map((r: any) => r.Properties.ManagedPolicyArns)).toEqual([undefined]);
     });
 
+    test('its role carries the tag an organization SCP can reserve the pause tag to', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+        Tags: Match.arrayWith([{ Key: 'governance:kill-switch-enforcer', Value: 'true' }]),
+      });
+    });
+
     test('is a governed function: newest runtime, reserved concurrency, dead-letter queue, KMS log group kept a year and retained', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
