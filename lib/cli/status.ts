@@ -58,7 +58,8 @@ export async function status(clients: CliClients, endpointName: string, options:
       changedBy: version.LastModifiedUser,
       reason: version.Description,
       endpointTag: tag,
-      enforced: (version.Value === KillSwitchState.PAUSED) === paused,
+      // Anything but ACTIVE pauses (the enforcer fails closed on unknown values).
+      enforced: (version.Value !== KillSwitchState.ACTIVE) === paused,
     },
     alarms,
   };
