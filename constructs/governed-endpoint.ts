@@ -303,6 +303,10 @@ export class GovernedEndpoint extends Construct {
         captureContentTypeHeader: { jsonContentTypes: ['application/json'], csvContentTypes: ['text/csv'] },
       },
     });
+    if (tier === RiskTier.LOW && !Token.isUnresolved(instanceCount) && instanceCount < 2) {
+      acknowledge(this.cfnEndpointConfig, ['AiGovernance-EndpointConfigInstanceCountLowTier'],
+        `LOW risk tier allows a single instance by the library's tier floors (owner ${props.governance.owner}); set initialInstanceCount: 2 to survive an Availability Zone outage.`);
+    }
     if (!volumeKey) {
       acknowledge(this.cfnEndpointConfig, inCompliancePacks('SageMakerEndpointConfigurationKMSKeyConfigured'),
         `${instanceType} has NVMe instance-store volumes, which SageMaker always encrypts with a hardware key and which reject a KmsKeyId; data capture is still encrypted with the customer key.`);

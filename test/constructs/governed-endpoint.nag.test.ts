@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
 import { RiskTier } from '../../lib/governance';
 import { ModelSource } from '../../lib/model-source';
+import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { endpointProps } from '../helpers/fixtures';
 import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../helpers/nag';
 
@@ -36,16 +37,16 @@ function synth(configure: Configure): Stack {
 
 /** Findings the packs raise when acknowledgements are ignored. */
 function rawFindings(stack: Stack): { rule: string; path: string }[] {
-  const packs = compliancePacks();
+  const packs = [...compliancePacks(), new AiGovernanceChecks()];
   for (const pack of packs) {
     (pack as any).isAcknowledged = () => false;
   }
   return unacknowledgedFindings(stack, packs).map((f) => ({ rule: f.rule, path: f.path }));
 }
 
-describe.each(configurations)('GovernedEndpoint %s under AwsSolutions, NIST 800-53 R5, HIPAA and PCI DSS 3.2.1', (_name, configure) => {
+describe.each(configurations)('GovernedEndpoint %s under AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1 and AiGovernance', (_name, configure) => {
   test('has zero unacknowledged errors and warnings', () => {
-    expect(unacknowledgedFindings(synth(configure))).toEqual([]);
+    expect(unacknowledgedFindings(synth(configure), [...compliancePacks(), new AiGovernanceChecks()])).toEqual([]);
   });
 
   test('acknowledges only findings that fire, one finding at a time, each with a reason', () => {

@@ -67,13 +67,23 @@ describe('the AI governance pack over GovernedEndpoint', () => {
     expect(governanceFindings(stack).map((f) => f.rule)).toEqual(['EndpointKillSwitch']);
   });
 
-  describe('configurations that are a recorded choice of the user get exactly one warning', () => {
-    test('LOW tier on defaults (one instance)', () => {
-      const stack = newStack();
-      new GovernedEndpoint(stack, 'Scoring', endpointProps(tier(RiskTier.LOW)));
-      expect(governanceFindings(stack).map((f) => `${f.rule} ${f.severity}`)).toEqual(['EndpointConfigInstanceCountLowTier warning']);
-    });
+  test('LOW tier on defaults (one instance) is the tier\'s documented floor, acknowledged with its reason', () => {
+    // GIVEN a LOW-tier endpoint with one instance
+    const stack = newStack();
+    const endpoint = new GovernedEndpoint(stack, 'Scoring', endpointProps(tier(RiskTier.LOW)));
+    // THEN the pack reports nothing, and the acknowledgement on the endpoint config says why
+    expect(governanceFindings(stack)).toEqual([]);
+    expect(JSON.stringify(endpoint.cfnEndpointConfig.node.metadata)).toContain('AiGovernance-EndpointConfigInstanceCountLowTier');
+  });
 
+  test('LOW tier with two instances needs no acknowledgement', () => {
+    const stack = newStack();
+    const endpoint = new GovernedEndpoint(stack, 'Scoring', endpointProps({ ...tier(RiskTier.LOW), initialInstanceCount: 2 }));
+    expect(governanceFindings(stack)).toEqual([]);
+    expect(JSON.stringify(endpoint.cfnEndpointConfig.node.metadata)).not.toContain('InstanceCountLowTier');
+  });
+
+  describe('configurations that are a choice of the user get exactly one warning', () => {
     test('network isolation turned off', () => {
       const stack = newStack();
       new GovernedEndpoint(stack, 'Scoring', endpointProps({ networkIsolation: false }));
