@@ -105,11 +105,24 @@ export class GovernanceFoundation extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }));
-    this.alertTopic = props.alertTopic ?? new sns.Topic(this, 'AlertTopic', {
-      displayName: 'Governed model endpoint alerts',
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
+    if (props.alertTopic) {
+      this.alertTopic = props.alertTopic;
+    } else {
+      const topic = new sns.Topic(this, 'AlertTopic', {
+        displayName: 'Governed model endpoint alerts',
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+      // The TLS-only topic policy replaces SNS's default policy: let this account's alarms publish explicitly.
+      topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }));
+      this.alertTopic = topic;
+    }
     this.evidenceStore = new EvidenceStore(this, 'Evidence', {
       encryptionKey: this.encryptionKey,
       objectLock: props.objectLock,

@@ -10,8 +10,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
 
-/** Where `npm ci` / `npm run build` put the esbuild bundles of `lib/handlers/<name>/index.ts`. */
-export const HANDLER_BUNDLE_ROOT = join(__dirname, '..', 'build', 'handlers');
+/**
+ * Where `npm ci` / `npm run build` put the esbuild bundles of `lib/handlers/<name>/index.ts`: the package
+ * root's `build/handlers`, one level up from `constructs/` in the source tree and two levels up from
+ * `dist/constructs/` in the published package.
+ */
+export const HANDLER_BUNDLE_ROOT = [join(__dirname, '..', 'build', 'handlers'), join(__dirname, '..', '..', 'build', 'handlers')]
+  .find((dir) => existsSync(dir)) ?? join(__dirname, '..', 'build', 'handlers');
 
 /** Props of {@link GovernedFunction}. */
 export interface GovernedFunctionProps {

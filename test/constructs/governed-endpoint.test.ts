@@ -399,3 +399,21 @@ describe('GovernedEndpoint warnings', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imported key'))).toHaveLength(0);
   });
 });
+
+describe('GovernanceFoundation alert topic', () => {
+  test('is KMS-encrypted, refuses non-TLS publishing, and lets only this account\'s CloudWatch alarms publish', () => {
+    const { template } = synthEndpoint();
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+});
