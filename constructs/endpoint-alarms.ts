@@ -1,6 +1,7 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -238,11 +239,7 @@ export class EndpointAlarms extends Construct {
     v.throwIfInvalid();
 
     this.source = { endpointName: props.endpointName, variantName: props.variantName };
-    this.alertTopic = props.alertTopic ?? props.defaultAlertTopic ?? new sns.Topic(this, 'AlertTopic', {
-      displayName: `Alerts of model endpoint ${props.endpointName}`,
-      masterKey: props.encryptionKey,
-      enforceSSL: true,
-    });
+    this.alertTopic = props.alertTopic ?? props.defaultAlertTopic ?? this.ownTopic(props.endpointName, props.encryptionKey);
     this.notifyOnRecovery = props.notifyOnRecovery ?? true;
     for (const email of props.emailSubscriptions ?? []) {
       subscribeOnce(this.alertTopic, email);
@@ -336,6 +333,20 @@ export class EndpointAlarms extends Construct {
   public get rollbackAlarms(): cloudwatch.Alarm[] {
     return [this.serverErrorRate, this.clientErrorRate, this.modelLatency, this.modelErrors]
       .filter((a): a is cloudwatch.Alarm => a !== undefined);
+  }
+
+  /** A topic of this endpoint's own, when it has no foundation: KMS-encrypted, TLS-only, open to this account's alarms. */
+  private ownTopic(endpointName: string, key: kms.IKey): sns.ITopic {
+    const topic = new sns.Topic(this, 'AlertTopic', { displayName: `Alerts of model endpoint ${endpointName}`, masterKey: key, enforceSSL: true });
+    // The TLS-only topic policy replaces SNS's default policy: let this account's alarms publish explicitly.
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    return topic;
   }
 
   private errorRate(code: string, errors: cloudwatch.Metric, minimum: number, period: Duration): cloudwatch.MathExpression {

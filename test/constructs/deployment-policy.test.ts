@@ -1,6 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Capacity, DeploymentPolicy } from '../../constructs/deployment-policy';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
 import { RiskTier } from '../../lib/governance';
@@ -238,17 +240,22 @@ describe('DeploymentPolicy rejects what SageMaker would reject, naming the prop 
 });
 
 describe('every deployment policy under AwsSolutions, NIST 800-53 R5, HIPAA and PCI DSS 3.2.1', () => {
-  test.each<[string, Partial<GovernedEndpointProps>]>([
-    ['canary (HIGH default)', {}],
-    ['linear', { deployment: DeploymentPolicy.linear() }],
-    ['rolling', { deployment: DeploymentPolicy.rolling({ batchSize: Capacity.percent(50) }) }],
-    ['all at once (LOW default)', { governance: LOW }],
-    ['all at once with a risk acceptance (HIGH)', { deployment: DeploymentPolicy.allAtOnce({ riskAcceptance: 'batch scoring replica, no live users' }) }],
-    ['canary with autoscaling', { autoScaling: { maxCapacity: 6, targetInvocationsPerInstance: 300 } }],
-    ['with e-mail subscriptions', { alarms: { emailSubscriptions: ['fraud-oncall@example.com'] } }],
-  ])('%s has zero unacknowledged findings', (_name, overrides) => {
+  const NONE = () => ({});
+  test.each<[string, Partial<GovernedEndpointProps>, (stack: Stack) => Partial<GovernedEndpointProps>]>([
+    ['canary (HIGH default)', {}, NONE],
+    ['linear', { deployment: DeploymentPolicy.linear() }, NONE],
+    ['rolling', { deployment: DeploymentPolicy.rolling({ batchSize: Capacity.percent(50) }) }, NONE],
+    ['all at once (LOW default)', { governance: LOW }, NONE],
+    ['all at once with a risk acceptance (HIGH)', { deployment: DeploymentPolicy.allAtOnce({ riskAcceptance: 'batch scoring replica, no live users' }) }, NONE],
+    ['canary with autoscaling', { autoScaling: { maxCapacity: 6, targetInvocationsPerInstance: 300 } }, NONE],
+    ['with e-mail subscriptions', { alarms: { emailSubscriptions: ['fraud-oncall@example.com'] } }, NONE],
+    ['with its own alert topic (user key and bucket, no foundation)', {}, (stack: Stack) => ({
+      encryptionKey: new kms.Key(stack, 'UserKey', { enableKeyRotation: true }),
+      evidenceBucket: s3.Bucket.fromBucketName(stack, 'Evidence', 'existing-evidence'),
+    })],
+  ])('%s has zero unacknowledged findings', (_name, overrides, configure) => {
     const stack = new Stack(new App(), 'NagStack');
-    new GovernedEndpoint(stack, 'Scoring', endpointProps(overrides));
+    new GovernedEndpoint(stack, 'Scoring', endpointProps({ ...overrides, ...configure(stack) }));
     expect(unacknowledgedFindings(stack)).toEqual([]);
   });
 });
