@@ -222,6 +222,11 @@ export class DeploymentPolicy {
     public readonly terminationWait: Duration | undefined,
   ) {}
 
+  /** Why all at once is acceptable, when the policy is all at once and a reason was given. */
+  public get riskAcceptance(): string | undefined {
+    return this.type === 'ALL_AT_ONCE' ? (this.options as AllAtOnceOptions).riskAcceptance : undefined;
+  }
+
   /** Alarms that roll back a deployment besides the endpoint's own. */
   public get additionalRollbackAlarms(): cloudwatch.IAlarm[] {
     return [...(this.options.additionalRollbackAlarms ?? [])];
@@ -318,7 +323,8 @@ export class DeploymentPolicy {
           type: this.type,
           canarySize: this.type === 'CANARY' ? size : undefined,
           linearStepSize: this.type === 'LINEAR' ? size : undefined,
-          waitIntervalInSeconds: bake,
+          // All at once has no steps; the API lists the field as required, so it is rendered as 0.
+          waitIntervalInSeconds: bake ?? 0,
         },
         terminationWaitInSeconds: termination,
         maximumExecutionTimeoutInSeconds: timeoutSeconds,

@@ -335,6 +335,10 @@ export class GovernedEndpoint extends Construct {
       endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
       deploymentConfig,
     });
+    if (this.deployment.riskAcceptance && tier !== RiskTier.LOW) {
+      acknowledge(this.cfnEndpoint, ['AiGovernance-EndpointStagedRollout'],
+        `All-at-once rollout accepted for a ${tier} tier endpoint (owner ${props.governance.owner}): ${this.deployment.riskAcceptance}`);
+    }
     if (props.autoScaling) {
       this.autoScaling = new EndpointAutoScaling(this, 'AutoScaling', {
         ...props.autoScaling, endpointName: this.endpointName, variantName: this.variantName, instanceType, initialInstanceCount: instanceCount, riskTier: tier,

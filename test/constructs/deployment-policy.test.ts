@@ -8,7 +8,8 @@ import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/govern
 import { RiskTier } from '../../lib/governance';
 import { ModelImage, ModelSource } from '../../lib/model-source';
 import { endpointProps, newStack, synthEndpoint } from '../helpers/fixtures';
-import { unacknowledgedFindings } from '../helpers/nag';
+import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
+import { acknowledgements, unacknowledgedFindings } from '../helpers/nag';
 
 const LOW = { owner: 'triage-ml@example.com', purpose: 'ticket triage', riskTier: RiskTier.LOW };
 const MEDIUM = { owner: 'support-ml@example.com', purpose: 'reply ranking', riskTier: RiskTier.MEDIUM };
@@ -59,7 +60,7 @@ describe('DeploymentPolicy', () => {
 
     test('LOW: all at once, baked 10 minutes before the old fleet goes', () => {
       expect(deploymentConfig({ governance: LOW }).BlueGreenUpdatePolicy).toEqual({
-        TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' },
+        TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
         TerminationWaitInSeconds: 600,
         MaximumExecutionTimeoutInSeconds: 4200,
       });
@@ -109,6 +110,30 @@ describe('DeploymentPolicy', () => {
     });
     expect(endpoint.node.metadata.map((m) => [m.type, m.data])).toContainEqual(
       ['governed-model-endpoints:all-at-once-risk-acceptance', 'stateless feature flag model; rollback drill signed off by risk']);
+  });
+
+  test('the risk acceptance of all at once answers the AiGovernance staged-rollout rule on the endpoint', () => {
+    // GIVEN a HIGH-tier endpoint that accepts all-at-once rollout with a reason
+    const stack = new Stack(new App(), 'Accepted');
+    new GovernedEndpoint(stack, 'Scoring', endpointProps({
+      deployment: DeploymentPolicy.allAtOnce({ riskAcceptance: 'stateless feature flag model; rollback drill signed off by risk' }),
+    }));
+    // THEN the project's own pack raises no unacknowledged staged-rollout finding
+    const findings = unacknowledgedFindings(stack, [new AiGovernanceChecks()]);
+    expect(findings.filter((f) => f.rule.includes('EndpointStagedRollout'))).toEqual([]);
+    // AND the acknowledgement carries the reason, on the endpoint resource only
+    expect(acknowledgements(stack).filter((a) => a.id === 'AiGovernance-EndpointStagedRollout')).toEqual([{
+      path: 'Accepted/Scoring/Endpoint',
+      id: 'AiGovernance-EndpointStagedRollout',
+      reason: expect.stringContaining('stateless feature flag model; rollback drill signed off by risk'),
+    }]);
+  });
+
+  test('without a risk acceptance, the AiGovernance staged-rollout rule passes on every staged default', () => {
+    const stack = new Stack(new App(), 'Staged');
+    new GovernedEndpoint(stack, 'Scoring', endpointProps());
+    expect(unacknowledgedFindings(stack, [new AiGovernanceChecks()]).filter((f) => f.rule.includes('EndpointStagedRollout'))).toEqual([]);
+    expect(acknowledgements(stack).some((a) => a.id === 'AiGovernance-EndpointStagedRollout')).toBe(false);
   });
 
   test('turned-off alarms leave the rollback list, and extra alarms join it', () => {
