@@ -9,7 +9,7 @@ import { RiskTier } from '../../lib/governance';
 import { ModelImage, ModelSource } from '../../lib/model-source';
 import { endpointProps, newStack, synthEndpoint } from '../helpers/fixtures';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
-import { acknowledgements, unacknowledgedFindings } from '../helpers/nag';
+import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../helpers/nag';
 
 const LOW = { owner: 'triage-ml@example.com', purpose: 'ticket triage', riskTier: RiskTier.LOW };
 const MEDIUM = { owner: 'support-ml@example.com', purpose: 'reply ranking', riskTier: RiskTier.MEDIUM };
@@ -264,7 +264,7 @@ describe('DeploymentPolicy rejects what SageMaker would reject, naming the prop 
   });
 });
 
-describe('every deployment policy under AwsSolutions, NIST 800-53 R5, HIPAA and PCI DSS 3.2.1', () => {
+describe('every deployment policy under AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1 and the AiGovernance pack', () => {
   const NONE = () => ({});
   test.each<[string, Partial<GovernedEndpointProps>, (stack: Stack) => Partial<GovernedEndpointProps>]>([
     ['canary (HIGH default)', {}, NONE],
@@ -281,6 +281,6 @@ describe('every deployment policy under AwsSolutions, NIST 800-53 R5, HIPAA and 
   ])('%s has zero unacknowledged findings', (_name, overrides, configure) => {
     const stack = new Stack(new App(), 'NagStack');
     new GovernedEndpoint(stack, 'Scoring', endpointProps({ ...overrides, ...configure(stack) }));
-    expect(unacknowledgedFindings(stack)).toEqual([]);
+    expect(unacknowledgedFindings(stack, [...compliancePacks(), new AiGovernanceChecks()])).toEqual([]);
   });
 });
