@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { VariantMetrics, VariantMetricSource } from '../lib/endpoint-metrics';
@@ -47,6 +48,8 @@ export class EndpointDashboard extends Construct {
       expression: `100 * errors${code} / invocations`,
       usingMetrics: { [`errors${code}`]: errors, invocations: VariantMetrics.invocations(s) },
       label: `${code} rate (%)`,
+      // Same period as the metrics it divides, so CloudWatch does not silently re-period them.
+      period: Duration.minutes(1),
     });
     widgets.push([
       new cloudwatch.GraphWidget({
