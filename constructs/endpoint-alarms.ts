@@ -1,12 +1,12 @@
-import { Aws, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VariantMetrics, VariantMetricSource, vcpuCount } from '../lib/endpoint-metrics';
 import { PropsValidator } from '../lib/validation';
+import { AlarmTopic } from './alarm-topic';
 import { EndpointDashboard } from './endpoint-dashboard';
 
 /** When an alarm looks and how many bad minutes it needs. */
@@ -337,15 +337,7 @@ export class EndpointAlarms extends Construct {
 
   /** A topic of this endpoint's own, when it has no foundation: KMS-encrypted, TLS-only, open to this account's alarms. */
   private ownTopic(endpointName: string, key: kms.IKey): sns.ITopic {
-    const topic = new sns.Topic(this, 'AlertTopic', { displayName: `Alerts of model endpoint ${endpointName}`, masterKey: key, enforceSSL: true });
-    // The TLS-only topic policy replaces SNS's default policy: let this account's alarms publish explicitly.
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccount',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }));
+    const topic = new AlarmTopic(this, 'AlertTopic', { displayName: `Alerts of model endpoint ${endpointName}`, encryptionKey: key });
     return topic;
   }
 

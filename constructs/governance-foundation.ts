@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
 import { warnIfImportedKey } from '../lib/warnings';
+import { AlarmTopic } from './alarm-topic';
 import { EvidenceStore } from './evidence-store';
 
 /** Props of {@link GovernanceFoundation}. */
@@ -108,19 +109,10 @@ export class GovernanceFoundation extends Construct {
     if (props.alertTopic) {
       this.alertTopic = props.alertTopic;
     } else {
-      const topic = new sns.Topic(this, 'AlertTopic', {
+      const topic = new AlarmTopic(this, 'AlertTopic', {
         displayName: 'Governed model endpoint alerts',
-        masterKey: this.encryptionKey,
-        enforceSSL: true,
+        encryptionKey: this.encryptionKey,
       });
-      // The TLS-only topic policy replaces SNS's default policy: let this account's alarms publish explicitly.
-      topic.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }));
       this.alertTopic = topic;
     }
     this.evidenceStore = new EvidenceStore(this, 'Evidence', {

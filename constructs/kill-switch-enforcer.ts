@@ -18,6 +18,7 @@ import { acknowledge, wildcardResourceFinding } from '../lib/nag/acknowledge';
 import { resolvedLength } from '../lib/resolved-size';
 import { PropsValidator } from '../lib/validation';
 import { GovernanceFoundation } from './governance-foundation';
+import { AlarmTopic } from './alarm-topic';
 import { GovernedFunction } from './governed-function';
 
 /** IAM's limit on a managed policy (characters, whitespace excluded); a shard stays well under it. */
@@ -312,19 +313,11 @@ export class KillSwitchEnforcer extends Construct {
   }
 
   private createAutoPause(): NonNullable<KillSwitchEnforcer['autoPause']> {
-    const topic = new sns.Topic(this, 'AutoPauseTopic', {
-      displayName: 'Governed model endpoints: alarms that pause an endpoint',
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
     // CloudWatch alarms of this account, and nothing else, publish here.
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AlarmsOfThisAccountPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
+    const topic = new AlarmTopic(this, 'AutoPauseTopic', {
+      displayName: 'Governed model endpoints: alarms that pause an endpoint',
+      encryptionKey: this.encryptionKey,
+    });
     topic.addSubscription(new subs.LambdaSubscription(this.function));
     const statement = new iam.PolicyStatement({ sid: 'ReadAutoPauseAlarmTags', actions: ['cloudwatch:ListTagsForResource'] });
     const policy = new iam.ManagedPolicy(this, 'AutoPausePolicy', {

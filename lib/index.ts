@@ -1,5 +1,6 @@
 export * from '../constructs/governed-endpoint';
 export * from '../constructs/governance-foundation';
+export * from '../constructs/alarm-topic';
 export * from '../constructs/evidence-store';
 export * from '../constructs/execution-role';
 export * from '../constructs/approval-gate';
