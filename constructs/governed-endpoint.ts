@@ -7,170 +7,24 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import {
-  defaultSamplingPercentage, GovernanceProps, GovernanceTags, minimumInstanceCount,
-  minimumSamplingPercentage, RiskTier, TAG_VALUE_PATTERN,
-} from '../lib/governance';
+import { validateEndpointProps } from '../lib/endpoint-validation';
+import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
 import { supportsVolumeEncryption } from '../lib/instance-types';
-import { ModelSource } from '../lib/model-source';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
-import { PropsValidator } from '../lib/validation';
 import { warnIfImportedKey } from '../lib/warnings';
 import { VariantMetrics } from '../lib/endpoint-metrics';
 import { DeploymentPolicy } from './deployment-policy';
-import { EndpointAlarms, EndpointAlarmsOptions } from './endpoint-alarms';
-import { AutoScalingOptions, EndpointAutoScaling } from './endpoint-autoscaling';
+import { EndpointAlarms } from './endpoint-alarms';
+import { EndpointAutoScaling } from './endpoint-autoscaling';
 import { ApprovalGate } from './approval-gate';
 import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
-import { KillSwitch, KillSwitchOptions } from './kill-switch';
+import { GovernedEndpointProps } from './governed-endpoint-props';
+import { KillSwitch } from './kill-switch';
 import { KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState } from '../lib/kill-switch-protocol';
 
-/** Log retention below this many days is rejected (EU AI Act Art. 19 / 26(6): at least six months). */
-export const MINIMUM_LOG_RETENTION_DAYS = 180;
-
-const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
-const VARIANT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
-/** Inference data capture settings. */
-export interface DataCaptureOptions {
-  /**
-   * Percentage of requests captured (input and output).
-   * HIGH tier requires 100.
-   * @default - 100 for HIGH, 50 for MEDIUM, 20 for LOW
-   */
-  readonly samplingPercentage?: number;
-}
-
-/** Props of {@link GovernedEndpoint}. */
-export interface GovernedEndpointProps {
-  /** Where the model comes from: `ModelSource.fromArtifact(...)` or `ModelSource.fromModelPackage(...)`. */
-  readonly model: ModelSource;
-
-  /** Owner, purpose and risk tier. Tagged on every resource; the tier sets the control floors. */
-  readonly governance: GovernanceProps;
-
-  /**
-   * Endpoint name: 1-63 characters, letters, digits and hyphens, starting with a letter or digit.
-   * Also names the log group `/aws/sagemaker/Endpoints/<endpointName>`.
-   * @default - a unique name derived from the construct path
-   */
-  readonly endpointName?: string;
-
-  /**
-   * SageMaker instance type, `ml.<family>.<size>`.
-   * @default 'ml.m5.large'
-   */
-  readonly instanceType?: string;
-
-  /**
-   * Instances behind the production variant: at least 1 for LOW tier, at least 2 for MEDIUM and HIGH.
-   * @default - 1 for LOW tier, 2 for MEDIUM and HIGH
-   */
-  readonly initialInstanceCount?: number;
-
-  /**
-   * Name of the production variant. Keep it stable: staged deployments match variants by name.
-   * @default 'primary'
-   */
-  readonly variantName?: string;
-
-  /**
-   * Shared governance parts (key and evidence store).
-   * @default - the stack's foundation, `GovernanceFoundation.of(stack)`, created on first use
-   */
-  readonly foundation?: GovernanceFoundation;
-
-  /**
-   * Customer-managed key for the endpoint's volume, data capture and log group.
-   * @default - the foundation's key
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Bucket that receives data capture (under `data-capture/<endpointName>/`).
-   * @default - the foundation's evidence bucket
-   */
-  readonly evidenceBucket?: s3.IBucket;
-
-  /**
-   * Inference data capture (always on: input and output, KMS-encrypted).
-   * @default - sampling by tier
-   */
-  readonly dataCapture?: DataCaptureOptions;
-
-  /**
-   * Retention of the endpoint's log group; at least 180 days.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Run the model container without network access.
-   * @default true
-   */
-  readonly networkIsolation?: boolean;
-
-  /**
-   * VPC for the model; the model's ENIs go in `vpcSubnets`.
-   * @default - no VPC
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Subnets for the model when `vpc` is given.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Security groups for the model when `vpc` is given.
-   * @default - a new security group allowing HTTPS egress only
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * Execution role for the model. When you bring one, you own its permissions.
-   * @default - a new least-privilege {@link ModelExecutionRole}
-   */
-  readonly executionRole?: iam.IRole;
-
-  /**
-   * For a model from the Model Registry, check at deploy time that the package is `Approved`
-   * (an {@link ApprovalGate}); the model is created only after the check passes.
-   * Required for HIGH tier. Ignored for `ModelSource.fromArtifact`.
-   * @default true
-   */
-  readonly approvalGate?: boolean;
-
-  /**
-   * The kill switch: its parameter name, the alarms that pause the endpoint, and the enforcer.
-   * Every endpoint has one; operators pause it by writing `PAUSED` to the parameter.
-   * @default - parameter `/governed-endpoint/<endpointName>/kill-switch`, no auto-pause, the stack's shared enforcer
-   */
-  readonly killSwitch?: KillSwitchOptions;
-
-  /**
-   * Alarms (each with an action on the alert topic) and the dashboard. Bring-your-own `executionRole`s need
-   * `cloudwatch:DescribeAlarms` on the rollback alarms for staged deployments to watch them.
-   * @default - every alarm on with its documented default, notifying the foundation's alert topic
-   */
-  readonly alarms?: EndpointAlarmsOptions;
-
-  /**
-   * How a configuration change rolls out; the error and latency alarms roll it back.
-   * @default - `DeploymentPolicy.defaultFor(tier)`: HIGH canary 10% with a 10-minute bake and a 10-minute final bake;
-   *   MEDIUM canary 10% with 5-minute bakes; LOW all at once with a 10-minute bake
-   */
-  readonly deployment?: DeploymentPolicy;
-
-  /**
-   * Target-tracking autoscaling on invocations per instance (not for burstable `ml.t*` types).
-   * @default - no autoscaling: the variant keeps `initialInstanceCount`
-   */
-  readonly autoScaling?: AutoScalingOptions;
-}
+export * from './governed-endpoint-props';
+export { MINIMUM_LOG_RETENTION_DAYS } from '../lib/endpoint-validation';
 
 /**
  * A SageMaker real-time endpoint with governance on by default: a named owner, a least-privilege
@@ -217,7 +71,7 @@ export class GovernedEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernedEndpointProps) {
     super(scope, id);
-    const settings = validate(this, props);
+    const settings = validateEndpointProps(this, props);
     const { tier, instanceType, instanceCount, samplingPercentage, retention } = settings;
 
     this.governance = props.governance;
@@ -452,79 +306,3 @@ export const INVOKE_ACTIONS = [
   'sagemaker:InvokeEndpointWithResponseStream',
 ];
 
-interface Settings {
-  readonly tier: RiskTier;
-  readonly instanceType: string;
-  readonly instanceCount: number;
-  readonly samplingPercentage: number;
-  readonly retention: logs.RetentionDays;
-  readonly variantName: string;
-}
-
-function validate(scope: Construct, props: GovernedEndpointProps): Settings {
-  const v = new PropsValidator(scope, 'GovernedEndpoint');
-  const gov: Partial<GovernanceProps> = props.governance ?? {};
-  const tierOk = Object.values(RiskTier).includes(gov.riskTier as RiskTier);
-  v.check(tierOk, 'governance.riskTier', gov.riskTier, `one of ${Object.values(RiskTier).join(', ')}`);
-  const tier = tierOk ? gov.riskTier as RiskTier : RiskTier.HIGH;
-
-  for (const key of ['owner', 'purpose'] as const) {
-    const value = gov[key];
-    if (typeof value === 'string' && Token.isUnresolved(value)) {
-      continue;
-    }
-    v.check(typeof value === 'string' && value.trim().length > 0, `governance.${key}`, value,
-      key === 'owner' ? 'a non-empty owner contact, e.g. "fraud-ml@example.com"' : 'a non-empty description of what the model is for');
-    if (typeof value === 'string' && value.trim().length > 0) {
-      v.checkPattern(`governance.${key}`, value, TAG_VALUE_PATTERN,
-        'at most 256 letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)');
-    }
-  }
-
-  v.check(props.model !== undefined, 'model', props.model, 'ModelSource.fromArtifact(...) or ModelSource.fromModelPackage(...)');
-  props.model?._validate(v, 'model');
-
-  v.checkPattern('endpointName', props.endpointName, ENDPOINT_NAME,
-    '1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
-  const variantName = props.variantName ?? 'primary';
-  v.checkPattern('variantName', variantName, VARIANT_NAME, '1 to 63 letters, digits and hyphens, starting with a letter or digit');
-
-  const instanceType = props.instanceType ?? 'ml.m5.large';
-  v.checkPattern('instanceType', instanceType, INSTANCE_TYPE, "a SageMaker instance type 'ml.<family>.<size>', e.g. 'ml.m5.large'");
-
-  const minInstances = minimumInstanceCount(tier);
-  const instanceCount = props.initialInstanceCount ?? minInstances;
-  if (!Token.isUnresolved(instanceCount)) {
-    v.check(Number.isInteger(instanceCount) && instanceCount >= minInstances, 'initialInstanceCount', instanceCount,
-      `a whole number >= ${minInstances} for ${tier} tier` + (minInstances > 1 ? ' (two or more instances keep the endpoint up through an Availability Zone failure)' : ''));
-  }
-
-  const samplingPercentage = props.dataCapture?.samplingPercentage ?? defaultSamplingPercentage(tier);
-  const minSampling = minimumSamplingPercentage(tier);
-  if (!Token.isUnresolved(samplingPercentage)) {
-    v.check(Number.isInteger(samplingPercentage) && samplingPercentage >= minSampling && samplingPercentage <= 100,
-      'dataCapture.samplingPercentage', samplingPercentage,
-      minSampling === 100 ? `100 for ${tier} tier (every request is captured)` : `a whole number from ${minSampling} to 100`);
-  }
-
-  const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-  if (!Token.isUnresolved(retention)) {
-    v.check(retention === logs.RetentionDays.INFINITE || retention >= MINIMUM_LOG_RETENTION_DAYS, 'logRetention', retention,
-      `at least ${MINIMUM_LOG_RETENTION_DAYS} days (logs.RetentionDays.SIX_MONTHS or longer)`);
-  }
-
-  if (props.vpc === undefined) {
-    v.check(props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
-    v.check(props.securityGroups === undefined, 'securityGroups', 'set', 'only together with vpc');
-  }
-  if (tier === RiskTier.HIGH && props.model?.modelPackageArn) {
-    v.check(props.approvalGate !== false, 'approvalGate', props.approvalGate,
-      'true (or unset) for HIGH tier: a registry model is deployed only once its package is Approved');
-  }
-  if (tier === RiskTier.HIGH && props.foundation && !props.evidenceBucket) {
-    v.check(props.foundation.evidenceStore.objectLockEnabled, 'foundation', 'a foundation with objectLock: false',
-      'a foundation with Object Lock on for HIGH tier (evidence must not be deletable)');
-  }
-  v.throwIfInvalid();
-  return { tier, instanceType, instanceCount, samplingPercentage, retention, variantName };
-}

@@ -1,0 +1,151 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { GovernanceProps } from '../lib/governance';
+import { ModelSource } from '../lib/model-source';
+import { DeploymentPolicy } from './deployment-policy';
+import { EndpointAlarmsOptions } from './endpoint-alarms';
+import { AutoScalingOptions } from './endpoint-autoscaling';
+import { GovernanceFoundation } from './governance-foundation';
+import { KillSwitchOptions } from './kill-switch';
+
+/** Inference data capture settings. */
+export interface DataCaptureOptions {
+  /**
+   * Percentage of requests captured (input and output).
+   * HIGH tier requires 100.
+   * @default - 100 for HIGH, 50 for MEDIUM, 20 for LOW
+   */
+  readonly samplingPercentage?: number;
+}
+
+/** Props of {@link GovernedEndpoint}. */
+export interface GovernedEndpointProps {
+  /** Where the model comes from: `ModelSource.fromArtifact(...)` or `ModelSource.fromModelPackage(...)`. */
+  readonly model: ModelSource;
+
+  /** Owner, purpose and risk tier. Tagged on every resource; the tier sets the control floors. */
+  readonly governance: GovernanceProps;
+
+  /**
+   * Endpoint name: 1-63 characters, letters, digits and hyphens, starting with a letter or digit.
+   * Also names the log group `/aws/sagemaker/Endpoints/<endpointName>`.
+   * @default - a unique name derived from the construct path
+   */
+  readonly endpointName?: string;
+
+  /**
+   * SageMaker instance type, `ml.<family>.<size>`.
+   * @default 'ml.m5.large'
+   */
+  readonly instanceType?: string;
+
+  /**
+   * Instances behind the production variant: at least 1 for LOW tier, at least 2 for MEDIUM and HIGH.
+   * @default - 1 for LOW tier, 2 for MEDIUM and HIGH
+   */
+  readonly initialInstanceCount?: number;
+
+  /**
+   * Name of the production variant. Keep it stable: staged deployments match variants by name.
+   * @default 'primary'
+   */
+  readonly variantName?: string;
+
+  /**
+   * Shared governance parts (key and evidence store).
+   * @default - the stack's foundation, `GovernanceFoundation.of(stack)`, created on first use
+   */
+  readonly foundation?: GovernanceFoundation;
+
+  /**
+   * Customer-managed key for the endpoint's volume, data capture and log group.
+   * @default - the foundation's key
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Bucket that receives data capture (under `data-capture/<endpointName>/`).
+   * @default - the foundation's evidence bucket
+   */
+  readonly evidenceBucket?: s3.IBucket;
+
+  /**
+   * Inference data capture (always on: input and output, KMS-encrypted).
+   * @default - sampling by tier
+   */
+  readonly dataCapture?: DataCaptureOptions;
+
+  /**
+   * Retention of the endpoint's log group; at least 180 days.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Run the model container without network access.
+   * @default true
+   */
+  readonly networkIsolation?: boolean;
+
+  /**
+   * VPC for the model; the model's ENIs go in `vpcSubnets`.
+   * @default - no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets for the model when `vpc` is given.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups for the model when `vpc` is given.
+   * @default - a new security group allowing HTTPS egress only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Execution role for the model. When you bring one, you own its permissions.
+   * @default - a new least-privilege {@link ModelExecutionRole}
+   */
+  readonly executionRole?: iam.IRole;
+
+  /**
+   * For a model from the Model Registry, check at deploy time that the package is `Approved`
+   * (an {@link ApprovalGate}); the model is created only after the check passes.
+   * Required for HIGH tier. Ignored for `ModelSource.fromArtifact`.
+   * @default true
+   */
+  readonly approvalGate?: boolean;
+
+  /**
+   * The kill switch: its parameter name, the alarms that pause the endpoint, and the enforcer.
+   * Every endpoint has one; operators pause it by writing `PAUSED` to the parameter.
+   * @default - parameter `/governed-endpoint/<endpointName>/kill-switch`, no auto-pause, the stack's shared enforcer
+   */
+  readonly killSwitch?: KillSwitchOptions;
+
+  /**
+   * Alarms (each with an action on the alert topic) and the dashboard. Bring-your-own `executionRole`s need
+   * `cloudwatch:DescribeAlarms` on the rollback alarms for staged deployments to watch them.
+   * @default - every alarm on with its documented default, notifying the foundation's alert topic
+   */
+  readonly alarms?: EndpointAlarmsOptions;
+
+  /**
+   * How a configuration change rolls out; the error and latency alarms roll it back.
+   * @default - `DeploymentPolicy.defaultFor(tier)`: HIGH canary 10% with a 10-minute bake and a 10-minute final bake;
+   *   MEDIUM canary 10% with 5-minute bakes; LOW all at once with a 10-minute bake
+   */
+  readonly deployment?: DeploymentPolicy;
+
+  /**
+   * Target-tracking autoscaling on invocations per instance (not for burstable `ml.t*` types).
+   * @default - no autoscaling: the variant keeps `initialInstanceCount`
+   */
+  readonly autoScaling?: AutoScalingOptions;
+}
