@@ -158,6 +158,17 @@ export interface DeploymentContext {
   readonly rollbackAlarms: cloudwatch.IAlarm[];
 }
 
+/** What a policy is checked against; an undefined value (an invalid prop, reported as such) skips the checks needing it. @internal */
+export interface DeploymentTarget {
+  readonly tier?: RiskTier;
+  readonly instanceType?: string;
+  readonly instanceCount?: number;
+  readonly variantCount: number;
+  readonly serverless: boolean;
+  /** How many of the endpoint's own alarms roll a deployment back. */
+  readonly rollbackAlarmCount: number;
+}
+
 /**
  * How SageMaker replaces the fleet when the endpoint's configuration changes, and which alarms roll it back.
  *
@@ -238,58 +249,9 @@ export class DeploymentPolicy {
    */
   public _bind(ctx: DeploymentContext): sagemaker.CfnEndpoint.DeploymentConfigProperty {
     const v = new PropsValidator(ctx.scope, 'GovernedEndpoint');
-    const p = 'deployment';
-    const count = Token.isUnresolved(ctx.instanceCount) ? undefined : ctx.instanceCount;
-    const bake = seconds(v, `${p}.bakeTime`, this.bakeTime, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
-    const termination = seconds(v, this.type === 'ALL_AT_ONCE' ? `${p}.bakeTime` : `${p}.terminationWait`, this.terminationWait, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
-
-    if (this.stepSize) {
-      const [prop, min, max] = {
-        CANARY: [`${p}.canarySize`, 0, DEPLOYMENT_LIMITS.canaryMaxPercent],
-        LINEAR: [`${p}.stepSize`, DEPLOYMENT_LIMITS.linearMinPercent, DEPLOYMENT_LIMITS.linearMaxPercent],
-        ROLLING: [`${p}.batchSize`, DEPLOYMENT_LIMITS.rollingMinPercent, DEPLOYMENT_LIMITS.rollingMaxPercent],
-      }[this.type as 'CANARY' | 'LINEAR' | 'ROLLING'] as [string, number, number];
-      checkCapacity(v, prop, this.stepSize, count, min, max);
-    }
-    const rollback = (this.options as RollingOptions).rollbackBatchSize;
-    if (this.type === 'ROLLING' && rollback) {
-      checkCapacity(v, `${p}.rollbackBatchSize`, rollback, count, 0, 100);
-    }
-
-    const tierNeedsStaging = ctx.tier === RiskTier.MEDIUM || ctx.tier === RiskTier.HIGH;
-    const acceptance = (this.options as AllAtOnceOptions).riskAcceptance;
-    if (this.type === 'ALL_AT_ONCE' && tierNeedsStaging) {
-      v.check(acceptance !== undefined && acceptance.trim().length > 0, `${p}`, 'DeploymentPolicy.allAtOnce() without riskAcceptance',
-        `a staged rollout for ${ctx.tier} tier (DeploymentPolicy.canary, linear or rolling), or allAtOnce({ riskAcceptance: '<why all-at-once is acceptable>' })`);
-    }
-    const family = instanceFamily(ctx.instanceType);
-    if (family === 'inf1' && this.type !== 'ALL_AT_ONCE') {
-      v.check(false, p, `DeploymentPolicy.${this.type.toLowerCase()} on ${ctx.instanceType}`,
-        'DeploymentPolicy.allAtOnce(...) (SageMaker does not apply deployment guardrails to Inf1 instances: it would fall back to all at once with no bake)');
-    }
-    if (this.type === 'ROLLING') {
-      v.check(!ctx.serverless, p, 'DeploymentPolicy.rolling on a serverless variant', 'a blue/green policy (rolling needs instance-based capacity)');
-      v.check(ctx.variantCount === 1, p, `DeploymentPolicy.rolling with ${ctx.variantCount} production variants`, 'a blue/green policy (rolling needs a single production variant)');
-    }
-    v.check(!ctx.serverless, p, `DeploymentPolicy.${this.type.toLowerCase()} on a serverless variant`,
-      'no deployment policy: SageMaker does not apply deployment guardrails to serverless endpoints');
-
-    const alarms = [...ctx.rollbackAlarms, ...(this.options.additionalRollbackAlarms ?? [])];
-    v.check(alarms.length >= DEPLOYMENT_LIMITS.minRollbackAlarms && alarms.length <= DEPLOYMENT_LIMITS.maxRollbackAlarms,
-      `${p}.additionalRollbackAlarms`, `${alarms.length} rollback alarms in all`,
-      'from 1 to 10 rollback alarms in all (the endpoint\'s enabled error and latency alarms plus additionalRollbackAlarms)');
-
-    const planned = this.plannedWaitSeconds(count);
-    const timeout = this.options.maximumExecutionTimeout;
-    const timeoutSeconds = timeout
-      ? seconds(v, `${p}.maximumExecutionTimeout`, timeout, DEPLOYMENT_LIMITS.minExecutionTimeoutSeconds, DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds)
-      : (planned === undefined ? undefined : Math.min(DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds, planned + 3600));
-    const known = [timeoutSeconds, bake ?? 0, termination ?? 0].every((n) => n !== undefined && !Token.isUnresolved(n));
-    if (timeout && known) {
-      v.check(timeoutSeconds! > (bake ?? 0) + (termination ?? 0), `${p}.maximumExecutionTimeout`, `${timeoutSeconds} seconds`,
-        `more than the bake time plus the termination wait (${(bake ?? 0) + (termination ?? 0)} seconds), at most ${DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds}`);
-    }
+    const { bake, termination, timeoutSeconds, planned, family, acceptance, rollback } = this._validate(v, { ...ctx, rollbackAlarmCount: ctx.rollbackAlarms.length });
     v.throwIfInvalid();
+    const alarms = [...ctx.rollbackAlarms, ...(this.options.additionalRollbackAlarms ?? [])];
 
     if (family === 'inf1') {
       Annotations.of(ctx.scope).addWarningV2('governed-model-endpoints:inf1-no-guardrails',
@@ -330,6 +292,65 @@ export class DeploymentPolicy {
         maximumExecutionTimeoutInSeconds: timeoutSeconds,
       },
     };
+  }
+
+  /**
+   * Check the policy against the endpoint, recording every problem in `v`; returns the values `_bind` renders.
+   * @internal
+   */
+  public _validate(v: PropsValidator, target: DeploymentTarget) {
+    const p = 'deployment';
+    const count = target.instanceCount === undefined || Token.isUnresolved(target.instanceCount) ? undefined : target.instanceCount;
+    const bake = seconds(v, `${p}.bakeTime`, this.bakeTime, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
+    const termination = seconds(v, this.type === 'ALL_AT_ONCE' ? `${p}.bakeTime` : `${p}.terminationWait`, this.terminationWait, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
+
+    if (this.stepSize) {
+      const [prop, min, max] = {
+        CANARY: [`${p}.canarySize`, 0, DEPLOYMENT_LIMITS.canaryMaxPercent],
+        LINEAR: [`${p}.stepSize`, DEPLOYMENT_LIMITS.linearMinPercent, DEPLOYMENT_LIMITS.linearMaxPercent],
+        ROLLING: [`${p}.batchSize`, DEPLOYMENT_LIMITS.rollingMinPercent, DEPLOYMENT_LIMITS.rollingMaxPercent],
+      }[this.type as 'CANARY' | 'LINEAR' | 'ROLLING'] as [string, number, number];
+      checkCapacity(v, prop, this.stepSize, count, min, max);
+    }
+    const rollback = (this.options as RollingOptions).rollbackBatchSize;
+    if (this.type === 'ROLLING' && rollback) {
+      checkCapacity(v, `${p}.rollbackBatchSize`, rollback, count, 0, 100);
+    }
+
+    const tierNeedsStaging = target.tier === RiskTier.MEDIUM || target.tier === RiskTier.HIGH;
+    const acceptance = (this.options as AllAtOnceOptions).riskAcceptance;
+    if (this.type === 'ALL_AT_ONCE' && tierNeedsStaging) {
+      v.check(acceptance !== undefined && acceptance.trim().length > 0, `${p}`, 'DeploymentPolicy.allAtOnce() without riskAcceptance',
+        `a staged rollout for ${target.tier} tier (DeploymentPolicy.canary, linear or rolling), or allAtOnce({ riskAcceptance: '<why all-at-once is acceptable>' })`);
+    }
+    const family = target.instanceType === undefined ? undefined : instanceFamily(target.instanceType);
+    if (family === 'inf1' && this.type !== 'ALL_AT_ONCE') {
+      v.check(false, p, `DeploymentPolicy.${this.type.toLowerCase()} on ${target.instanceType}`,
+        'DeploymentPolicy.allAtOnce(...) (SageMaker does not apply deployment guardrails to Inf1 instances: it would fall back to all at once with no bake)');
+    }
+    if (this.type === 'ROLLING') {
+      v.check(!target.serverless, p, 'DeploymentPolicy.rolling on a serverless variant', 'a blue/green policy (rolling needs instance-based capacity)');
+      v.check(target.variantCount === 1, p, `DeploymentPolicy.rolling with ${target.variantCount} production variants`, 'a blue/green policy (rolling needs a single production variant)');
+    }
+    v.check(!target.serverless, p, `DeploymentPolicy.${this.type.toLowerCase()} on a serverless variant`,
+      'no deployment policy: SageMaker does not apply deployment guardrails to serverless endpoints');
+
+    const alarmCount = target.rollbackAlarmCount + (this.options.additionalRollbackAlarms ?? []).length;
+    v.check(alarmCount >= DEPLOYMENT_LIMITS.minRollbackAlarms && alarmCount <= DEPLOYMENT_LIMITS.maxRollbackAlarms,
+      `${p}.additionalRollbackAlarms`, `${alarmCount} rollback alarms in all`,
+      'from 1 to 10 rollback alarms in all (the endpoint\'s enabled error and latency alarms plus additionalRollbackAlarms)');
+
+    const planned = this.plannedWaitSeconds(count);
+    const timeout = this.options.maximumExecutionTimeout;
+    const timeoutSeconds = timeout
+      ? seconds(v, `${p}.maximumExecutionTimeout`, timeout, DEPLOYMENT_LIMITS.minExecutionTimeoutSeconds, DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds)
+      : (planned === undefined ? undefined : Math.min(DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds, planned + 3600));
+    const known = [timeoutSeconds, bake ?? 0, termination ?? 0].every((n) => n !== undefined && !Token.isUnresolved(n));
+    if (timeout && known) {
+      v.check(timeoutSeconds! > (bake ?? 0) + (termination ?? 0), `${p}.maximumExecutionTimeout`, `${timeoutSeconds} seconds`,
+        `more than the bake time plus the termination wait (${(bake ?? 0) + (termination ?? 0)} seconds), at most ${DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds}`);
+    }
+    return { bake, termination, timeoutSeconds, planned, family, acceptance, rollback };
   }
 
   /**

@@ -1,10 +1,11 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VariantMetrics, VariantMetricSource, vcpuCount } from '../lib/endpoint-metrics';
+import { AlarmTiming, checkAlarmsOptions } from '../lib/endpoint-validation';
 import { PropsValidator } from '../lib/validation';
 import { AlarmTopic } from './alarm-topic';
 import { EndpointDashboard } from './endpoint-dashboard';
@@ -161,8 +162,6 @@ export interface EndpointAlarmsProps extends EndpointAlarmsOptions, VariantMetri
   readonly propPrefix?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * The alarms of one governed endpoint, all with an action on the (KMS-encrypted, TLS-only) alert topic,
  * and its dashboard.
@@ -201,41 +200,8 @@ export class EndpointAlarms extends Construct {
     const prefix = props.propPrefix ?? 'alarms';
     const v = new PropsValidator(this, 'EndpointAlarms');
     const vcpus = vcpuCount(props.instanceType);
-    const t = {
-      serverErrorRate: timing(v, `${prefix}.serverErrorRate`, props.serverErrorRate, 1, 5, 3),
-      clientErrorRate: timing(v, `${prefix}.clientErrorRate`, props.clientErrorRate, 1, 5, 3),
-      modelLatency: timing(v, `${prefix}.modelLatency`, props.modelLatency, 1, 5, 3),
-      modelErrors: timing(v, `${prefix}.modelErrors`, props.modelErrors, 1, 5, 3),
-      cpuUtilization: timing(v, `${prefix}.cpuUtilization`, props.cpuUtilization, 1, 5, 3),
-      memoryUtilization: timing(v, `${prefix}.memoryUtilization`, props.memoryUtilization, 1, 5, 3),
-      diskUtilization: timing(v, `${prefix}.diskUtilization`, props.diskUtilization, 1, 5, 3),
-      zeroTraffic: timing(v, `${prefix}.zeroTraffic`, props.zeroTraffic, 5, 3, 3),
-    };
-    const serverRate = props.serverErrorRate?.threshold ?? 0.01;
-    const clientRate = props.clientErrorRate?.threshold ?? 0.05;
-    v.checkRange(`${prefix}.serverErrorRate.threshold`, serverRate, 0, 1, '(a fraction: 0.01 is 1%)');
-    v.checkRange(`${prefix}.clientErrorRate.threshold`, clientRate, 0, 1, '(a fraction: 0.05 is 5%)');
-    const serverMin = props.serverErrorRate?.minimumInvocations ?? 10;
-    const clientMin = props.clientErrorRate?.minimumInvocations ?? 10;
-    v.checkInteger(`${prefix}.serverErrorRate.minimumInvocations`, serverMin, 1, Number.MAX_SAFE_INTEGER);
-    v.checkInteger(`${prefix}.clientErrorRate.minimumInvocations`, clientMin, 1, Number.MAX_SAFE_INTEGER);
-    const latency = props.modelLatency?.threshold ?? Duration.seconds(1);
-    const latencyMicros = Token.isUnresolved(latency.toMilliseconds({ integral: false }))
-      ? latency.toMilliseconds({ integral: false })
-      : latency.toMilliseconds({ integral: false }) * 1000;
-    v.check(Token.isUnresolved(latencyMicros) || latencyMicros > 0, `${prefix}.modelLatency.threshold`, latency.toHumanString(),
-      'a Duration greater than 0, e.g. Duration.millis(500)');
-    const modelErrors = props.modelErrors?.threshold ?? 5;
-    v.checkRange(`${prefix}.modelErrors.threshold`, modelErrors, 0, Number.MAX_SAFE_INTEGER, 'errors per period (not negative)');
-    const cpu = props.cpuUtilization?.threshold ?? 90;
-    const memory = props.memoryUtilization?.threshold ?? 90;
-    const disk = props.diskUtilization?.threshold ?? 80;
-    v.checkRange(`${prefix}.cpuUtilization.threshold`, cpu, 1, 100, 'percent');
-    v.checkRange(`${prefix}.memoryUtilization.threshold`, memory, 1, 100, 'percent');
-    v.checkRange(`${prefix}.diskUtilization.threshold`, disk, 1, 100, 'percent');
-    for (const [i, email] of (props.emailSubscriptions ?? []).entries()) {
-      v.checkPattern(`${prefix}.emailSubscriptions[${i}]`, email, EMAIL, 'an e-mail address, e.g. "fraud-ml-oncall@example.com"');
-    }
+    const { timings: t, serverRate, clientRate, serverMin, clientMin, latency, latencyMicros, modelErrors, cpu, memory, disk } =
+      checkAlarmsOptions(v, prefix, props);
     v.throwIfInvalid();
 
     this.source = { endpointName: props.endpointName, variantName: props.variantName };
@@ -350,7 +316,7 @@ export class EndpointAlarms extends Construct {
     });
   }
 
-  private alarm(id: string, timing: Timing, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
+  private alarm(id: string, timing: AlarmTiming, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       ...props,
       evaluationPeriods: timing.evaluationPeriods,
@@ -364,30 +330,6 @@ export class EndpointAlarms extends Construct {
     }
     return alarm;
   }
-}
-
-interface Timing {
-  readonly period: Duration;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
-}
-
-/** Validate an alarm's timing; undefined when the alarm is turned off. */
-function timing(v: PropsValidator, prop: string, o: AlarmTimingOptions | undefined, minutes: number, evaluations: number, datapoints: number): Timing | undefined {
-  if (o?.enabled === false) {
-    return undefined;
-  }
-  const period = o?.period ?? Duration.minutes(minutes);
-  const seconds = period.toSeconds({ integral: false });
-  const evaluationPeriods = o?.evaluationPeriods ?? evaluations;
-  const datapointsToAlarm = o?.datapointsToAlarm ?? Math.min(datapoints, evaluationPeriods);
-  if (!Token.isUnresolved(seconds)) {
-    v.check(seconds >= 60 && seconds % 60 === 0, `${prop}.period`, period.toHumanString(),
-      'a whole number of minutes, at least Duration.minutes(1) (SageMaker publishes endpoint metrics every minute)');
-  }
-  v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, Math.max(1, Math.floor(86400 / Math.max(seconds, 60))));
-  v.checkInteger(`${prop}.datapointsToAlarm`, datapointsToAlarm, 1, Number.isInteger(evaluationPeriods) ? Math.max(1, evaluationPeriods) : 1);
-  return { period, evaluationPeriods, datapointsToAlarm };
 }
 
 /** Subscribe an address to a topic once, however many endpoints ask for it. */

@@ -1,8 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
-import { minimumInstanceCount, RiskTier } from '../lib/governance';
-import { instanceFamily } from '../lib/instance-types';
+import { checkAutoScalingOptions } from '../lib/endpoint-validation';
+import { RiskTier } from '../lib/governance';
 import { PropsValidator } from '../lib/validation';
 
 /** Target tracking on requests per instance. */
@@ -75,28 +75,11 @@ export class EndpointAutoScaling extends Construct {
     super(scope, id);
     const p = props.propPrefix ?? 'autoScaling';
     const v = new PropsValidator(this, 'GovernedEndpoint');
-    const floor = minimumInstanceCount(props.riskTier);
+    const { scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut } = checkAutoScalingOptions(v, p, props, {
+      instanceType: props.instanceType, initialInstanceCount: props.initialInstanceCount, riskTier: props.riskTier,
+    });
     const min = props.minCapacity ?? props.initialInstanceCount;
     const max = props.maxCapacity;
-    const family = instanceFamily(props.instanceType);
-    v.check(family === undefined || !family.startsWith('t'), 'instanceType', props.instanceType,
-      `a non-burstable instance type when ${p} is set: SageMaker cannot autoscale burstable (ml.t*) instances; use e.g. ml.m5.large or ml.c5.large`);
-    v.checkInteger(`${p}.minCapacity`, min, floor, Number.MAX_SAFE_INTEGER);
-    if (!Token.isUnresolved(min) && Number.isInteger(min) && min >= floor) {
-      v.checkInteger(`${p}.maxCapacity`, max, min, Number.MAX_SAFE_INTEGER);
-    } else {
-      v.checkInteger(`${p}.maxCapacity`, max, Math.max(floor, 1), Number.MAX_SAFE_INTEGER);
-    }
-    if (![min, max, props.initialInstanceCount].some((n) => Token.isUnresolved(n))) {
-      v.check(props.initialInstanceCount >= min && props.initialInstanceCount <= max, 'initialInstanceCount', props.initialInstanceCount,
-        `a count within ${p}.minCapacity (${min}) and ${p}.maxCapacity (${max})`);
-    }
-    if (!Token.isUnresolved(props.targetInvocationsPerInstance)) {
-      v.check(Number.isFinite(props.targetInvocationsPerInstance) && props.targetInvocationsPerInstance > 0,
-        `${p}.targetInvocationsPerInstance`, props.targetInvocationsPerInstance, 'a number of requests per instance per minute greater than 0');
-    }
-    const scaleIn = cooldown(v, `${p}.scaleInCooldown`, props.scaleInCooldown ?? Duration.minutes(5));
-    const scaleOut = cooldown(v, `${p}.scaleOutCooldown`, props.scaleOutCooldown ?? Duration.minutes(1));
     v.throwIfInvalid();
 
     this.minCapacity = min;
@@ -121,12 +104,4 @@ export class EndpointAutoScaling extends Construct {
       },
     });
   }
-}
-
-function cooldown(v: PropsValidator, prop: string, d: Duration): number {
-  const s = d.toSeconds({ integral: false });
-  if (!Token.isUnresolved(s)) {
-    v.check(Number.isInteger(s) && s >= 0, prop, d.toHumanString(), 'a whole number of seconds, 0 or more');
-  }
-  return s;
 }

@@ -7,16 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { checkKillSwitchOptions, MAX_AUTO_PAUSE_PARAMETER_NAME } from '../lib/endpoint-validation';
 import { GovernanceProps } from '../lib/governance';
 import {
   defaultKillSwitchParameterName, deploymentDescription, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE, KillSwitchState,
 } from '../lib/kill-switch-protocol';
 import { PropsValidator } from '../lib/validation';
 import { KillSwitchEnforcer } from './kill-switch-enforcer';
-
-const PARAMETER_NAME = /^(?!\/?(aws|ssm))[a-zA-Z0-9_.\-/]{1,1011}$/i;
-/** Tag values are at most 256 characters: the auto-pause tag carries the parameter name. */
-const MAX_AUTO_PAUSE_PARAMETER_NAME = 256;
 
 /** Kill-switch settings of a {@link GovernedEndpoint}. */
 export interface KillSwitchOptions {
@@ -108,7 +105,7 @@ export class KillSwitch extends Construct {
     this.endpointArn = props.endpointArn;
     this.parameterName = props.parameterName ?? defaultKillSwitchParameterName(props.endpointName);
     const v = new PropsValidator(this, 'KillSwitch');
-    validateParameterName(v, 'killSwitch.parameterName', this.parameterName, (props.autoPauseOn ?? []).length > 0);
+    checkKillSwitchOptions(v, 'killSwitch', props, props.endpointName);
     v.throwIfInvalid();
 
     this.parameter = new ssm.StringParameter(this, 'Parameter', {
@@ -199,20 +196,6 @@ export class KillSwitch extends Construct {
 
   private grantEndpointRead(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'], resourceArns: [this.endpointArn] });
-  }
-}
-
-function validateParameterName(v: PropsValidator, prop: string, name: string, autoPause: boolean): void {
-  if (Token.isUnresolved(name)) {
-    return;
-  }
-  v.checkPattern(prop, name, PARAMETER_NAME, '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm"');
-  if (name.includes('/')) {
-    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, name, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
-    v.check(name.split('/').length - 1 <= 15, prop, name, 'at most 15 levels');
-  }
-  if (autoPause) {
-    v.check(name.length <= MAX_AUTO_PAUSE_PARAMETER_NAME, prop, name, `at most ${MAX_AUTO_PAUSE_PARAMETER_NAME} characters with autoPauseOn (the name becomes a tag value)`);
   }
 }
 

@@ -1,10 +1,15 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { AlarmTimingOptions, EndpointAlarmsOptions } from '../constructs/endpoint-alarms';
+import type { AutoScalingOptions } from '../constructs/endpoint-autoscaling';
 import type { GovernedEndpointProps } from '../constructs/governed-endpoint-props';
+import type { KillSwitchOptions } from '../constructs/kill-switch';
 import {
   defaultSamplingPercentage, GovernanceProps, minimumInstanceCount, minimumSamplingPercentage, RiskTier, TAG_VALUE_PATTERN,
 } from './governance';
+import { instanceFamily } from './instance-types';
+import { defaultKillSwitchParameterName } from './kill-switch-protocol';
 import { PropsValidator } from './validation';
 
 /** Log retention below this many days is rejected (EU AI Act Art. 19 / 26(6): at least six months). */
@@ -94,4 +99,167 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
   }
   v.throwIfInvalid();
   return { tier, instanceType, instanceCount, samplingPercentage, retention, variantName };
+}
+
+/** When an alarm looks and how many bad periods it needs, once validated. */
+export interface AlarmTiming {
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+}
+
+/** The alarms' settings, defaults applied; a timing is undefined when its alarm is turned off. */
+export interface AlarmSettings {
+  readonly timings: {
+    readonly serverErrorRate?: AlarmTiming;
+    readonly clientErrorRate?: AlarmTiming;
+    readonly modelLatency?: AlarmTiming;
+    readonly modelErrors?: AlarmTiming;
+    readonly cpuUtilization?: AlarmTiming;
+    readonly memoryUtilization?: AlarmTiming;
+    readonly diskUtilization?: AlarmTiming;
+    readonly zeroTraffic?: AlarmTiming;
+  };
+  readonly serverRate: number;
+  readonly clientRate: number;
+  readonly serverMin: number;
+  readonly clientMin: number;
+  readonly latency: Duration;
+  /** The latency threshold in microseconds, as SageMaker reports latency. */
+  readonly latencyMicros: number;
+  readonly modelErrors: number;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly disk: number;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Check the options of `EndpointAlarms` (prop names under `prefix`), recording problems in `v`; returns the settings. */
+export function checkAlarmsOptions(v: PropsValidator, prefix: string, options: EndpointAlarmsOptions = {}): AlarmSettings {
+  const timings = {
+    serverErrorRate: timing(v, `${prefix}.serverErrorRate`, options.serverErrorRate, 1, 5, 3),
+    clientErrorRate: timing(v, `${prefix}.clientErrorRate`, options.clientErrorRate, 1, 5, 3),
+    modelLatency: timing(v, `${prefix}.modelLatency`, options.modelLatency, 1, 5, 3),
+    modelErrors: timing(v, `${prefix}.modelErrors`, options.modelErrors, 1, 5, 3),
+    cpuUtilization: timing(v, `${prefix}.cpuUtilization`, options.cpuUtilization, 1, 5, 3),
+    memoryUtilization: timing(v, `${prefix}.memoryUtilization`, options.memoryUtilization, 1, 5, 3),
+    diskUtilization: timing(v, `${prefix}.diskUtilization`, options.diskUtilization, 1, 5, 3),
+    zeroTraffic: timing(v, `${prefix}.zeroTraffic`, options.zeroTraffic, 5, 3, 3),
+  };
+  const serverRate = options.serverErrorRate?.threshold ?? 0.01;
+  const clientRate = options.clientErrorRate?.threshold ?? 0.05;
+  v.checkRange(`${prefix}.serverErrorRate.threshold`, serverRate, 0, 1, '(a fraction: 0.01 is 1%)');
+  v.checkRange(`${prefix}.clientErrorRate.threshold`, clientRate, 0, 1, '(a fraction: 0.05 is 5%)');
+  const serverMin = options.serverErrorRate?.minimumInvocations ?? 10;
+  const clientMin = options.clientErrorRate?.minimumInvocations ?? 10;
+  v.checkInteger(`${prefix}.serverErrorRate.minimumInvocations`, serverMin, 1, Number.MAX_SAFE_INTEGER);
+  v.checkInteger(`${prefix}.clientErrorRate.minimumInvocations`, clientMin, 1, Number.MAX_SAFE_INTEGER);
+  const latency = options.modelLatency?.threshold ?? Duration.seconds(1);
+  const latencyMicros = Token.isUnresolved(latency.toMilliseconds({ integral: false }))
+    ? latency.toMilliseconds({ integral: false })
+    : latency.toMilliseconds({ integral: false }) * 1000;
+  v.check(Token.isUnresolved(latencyMicros) || latencyMicros > 0, `${prefix}.modelLatency.threshold`, latency.toHumanString(),
+    'a Duration greater than 0, e.g. Duration.millis(500)');
+  const modelErrors = options.modelErrors?.threshold ?? 5;
+  v.checkRange(`${prefix}.modelErrors.threshold`, modelErrors, 0, Number.MAX_SAFE_INTEGER, 'errors per period (not negative)');
+  const cpu = options.cpuUtilization?.threshold ?? 90;
+  const memory = options.memoryUtilization?.threshold ?? 90;
+  const disk = options.diskUtilization?.threshold ?? 80;
+  v.checkRange(`${prefix}.cpuUtilization.threshold`, cpu, 1, 100, 'percent');
+  v.checkRange(`${prefix}.memoryUtilization.threshold`, memory, 1, 100, 'percent');
+  v.checkRange(`${prefix}.diskUtilization.threshold`, disk, 1, 100, 'percent');
+  for (const [i, email] of (options.emailSubscriptions ?? []).entries()) {
+    v.checkPattern(`${prefix}.emailSubscriptions[${i}]`, email, EMAIL, 'an e-mail address, e.g. "fraud-ml-oncall@example.com"');
+  }
+  return { timings, serverRate, clientRate, serverMin, clientMin, latency, latencyMicros, modelErrors, cpu, memory, disk };
+}
+
+/** Validate an alarm's timing; undefined when the alarm is turned off. */
+function timing(v: PropsValidator, prop: string, o: AlarmTimingOptions | undefined, minutes: number, evaluations: number, datapoints: number): AlarmTiming | undefined {
+  if (o?.enabled === false) {
+    return undefined;
+  }
+  const period = o?.period ?? Duration.minutes(minutes);
+  const seconds = period.toSeconds({ integral: false });
+  const evaluationPeriods = o?.evaluationPeriods ?? evaluations;
+  const datapointsToAlarm = o?.datapointsToAlarm ?? Math.min(datapoints, evaluationPeriods);
+  if (!Token.isUnresolved(seconds)) {
+    v.check(seconds >= 60 && seconds % 60 === 0, `${prop}.period`, period.toHumanString(),
+      'a whole number of minutes, at least Duration.minutes(1) (SageMaker publishes endpoint metrics every minute)');
+  }
+  v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, Math.max(1, Math.floor(86400 / Math.max(seconds, 60))));
+  v.checkInteger(`${prop}.datapointsToAlarm`, datapointsToAlarm, 1, Number.isInteger(evaluationPeriods) ? Math.max(1, evaluationPeriods) : 1);
+  return { period, evaluationPeriods, datapointsToAlarm };
+}
+
+/** What autoscaling knows of its endpoint; a value is undefined when it is invalid, and the checks that need it are skipped. */
+export interface AutoScalingTarget {
+  readonly instanceType?: string;
+  readonly initialInstanceCount?: number;
+  readonly riskTier?: RiskTier;
+}
+
+/** Check the options of `EndpointAutoScaling` (prop names under `prefix`), recording problems in `v`; returns the cooldowns in seconds. */
+export function checkAutoScalingOptions(v: PropsValidator, prefix: string, options: AutoScalingOptions, target: AutoScalingTarget):
+{ readonly scaleInCooldown: number; readonly scaleOutCooldown: number } {
+  const floor = target.riskTier ? minimumInstanceCount(target.riskTier) : 1;
+  const min = options.minCapacity ?? target.initialInstanceCount;
+  const max = options.maxCapacity;
+  if (target.instanceType !== undefined) {
+    const family = instanceFamily(target.instanceType);
+    v.check(family === undefined || !family.startsWith('t'), 'instanceType', target.instanceType,
+      `a non-burstable instance type when ${prefix} is set: SageMaker cannot autoscale burstable (ml.t*) instances; use e.g. ml.m5.large or ml.c5.large`);
+  }
+  v.checkInteger(`${prefix}.minCapacity`, min, floor, Number.MAX_SAFE_INTEGER);
+  if (min !== undefined && !Token.isUnresolved(min) && Number.isInteger(min) && min >= floor) {
+    v.checkInteger(`${prefix}.maxCapacity`, max, min, Number.MAX_SAFE_INTEGER);
+  } else {
+    v.checkInteger(`${prefix}.maxCapacity`, max, Math.max(floor, 1), Number.MAX_SAFE_INTEGER);
+  }
+  const initial = target.initialInstanceCount;
+  if (min !== undefined && initial !== undefined && ![min, max, initial].some((n) => Token.isUnresolved(n))) {
+    v.check(initial >= min && initial <= max, 'initialInstanceCount', initial,
+      `a count within ${prefix}.minCapacity (${min}) and ${prefix}.maxCapacity (${max})`);
+  }
+  if (!Token.isUnresolved(options.targetInvocationsPerInstance)) {
+    v.check(Number.isFinite(options.targetInvocationsPerInstance) && options.targetInvocationsPerInstance > 0,
+      `${prefix}.targetInvocationsPerInstance`, options.targetInvocationsPerInstance, 'a number of requests per instance per minute greater than 0');
+  }
+  return {
+    scaleInCooldown: cooldown(v, `${prefix}.scaleInCooldown`, options.scaleInCooldown ?? Duration.minutes(5)),
+    scaleOutCooldown: cooldown(v, `${prefix}.scaleOutCooldown`, options.scaleOutCooldown ?? Duration.minutes(1)),
+  };
+}
+
+function cooldown(v: PropsValidator, prop: string, d: Duration): number {
+  const s = d.toSeconds({ integral: false });
+  if (!Token.isUnresolved(s)) {
+    v.check(Number.isInteger(s) && s >= 0, prop, d.toHumanString(), 'a whole number of seconds, 0 or more');
+  }
+  return s;
+}
+
+const PARAMETER_NAME = /^(?!\/?(aws|ssm))[a-zA-Z0-9_.\-/]{1,1011}$/i;
+/** Tag values are at most 256 characters: the auto-pause tag carries the parameter name. */
+export const MAX_AUTO_PAUSE_PARAMETER_NAME = 256;
+
+/**
+ * Check the options of a `KillSwitch` (prop names under `prefix`), recording problems in `v`. Without a
+ * `parameterName`, the default name is derived from `endpointName`; when that is undefined (invalid), it is not checked.
+ */
+export function checkKillSwitchOptions(v: PropsValidator, prefix: string, options: KillSwitchOptions, endpointName: string | undefined): void {
+  const name = options.parameterName ?? (endpointName === undefined ? undefined : defaultKillSwitchParameterName(endpointName));
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const prop = `${prefix}.parameterName`;
+  v.checkPattern(prop, name, PARAMETER_NAME, '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm"');
+  if (name.includes('/')) {
+    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, name, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
+    v.check(name.split('/').length - 1 <= 15, prop, name, 'at most 15 levels');
+  }
+  if ((options.autoPauseOn ?? []).length > 0) {
+    v.check(name.length <= MAX_AUTO_PAUSE_PARAMETER_NAME, prop, name, `at most ${MAX_AUTO_PAUSE_PARAMETER_NAME} characters with autoPauseOn (the name becomes a tag value)`);
+  }
 }
