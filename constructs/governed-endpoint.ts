@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -71,11 +71,12 @@ export class GovernedEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernedEndpointProps) {
     super(scope, id);
+    // Every prop, the parts' included, is checked before any resource exists: one error lists every problem.
     const settings = validateEndpointProps(this, props);
     const { tier, instanceType, instanceCount, samplingPercentage, retention } = settings;
 
     this.governance = props.governance;
-    this.endpointName = props.endpointName ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-' });
+    this.endpointName = settings.endpointName;
     this.variantName = settings.variantName;
 
     const foundation = props.encryptionKey && props.evidenceBucket ? undefined : (props.foundation ?? GovernanceFoundation.of(this));
@@ -174,7 +175,7 @@ export class GovernedEndpoint extends Construct {
       defaultAlertTopic: (foundation ?? props.foundation)?.alertTopic,
       encryptionKey: this.encryptionKey,
     });
-    this.deployment = props.deployment ?? DeploymentPolicy.defaultFor(tier);
+    this.deployment = settings.deployment;
     const rollbackAlarms = this.alarms.rollbackAlarms;
     const deploymentConfig = this.deployment._bind({ scope: this, tier, instanceType, instanceCount, variantCount: 1, serverless: false, rollbackAlarms });
     // SageMaker reads the rollback alarms' state with the execution role during a deployment.

@@ -105,7 +105,7 @@ export class KillSwitch extends Construct {
     this.endpointArn = props.endpointArn;
     this.parameterName = props.parameterName ?? defaultKillSwitchParameterName(props.endpointName);
     const v = new PropsValidator(this, 'KillSwitch');
-    checkKillSwitchOptions(v, 'killSwitch', props, props.endpointName);
+    checkKillSwitchOptions(v, 'killSwitch', props, props.endpointName, this);
     v.throwIfInvalid();
 
     this.parameter = new ssm.StringParameter(this, 'Parameter', {

@@ -1,6 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { DeploymentPolicy } from '../constructs/deployment-policy';
 import type { AlarmTimingOptions, EndpointAlarmsOptions } from '../constructs/endpoint-alarms';
 import type { AutoScalingOptions } from '../constructs/endpoint-autoscaling';
 import type { GovernedEndpointProps } from '../constructs/governed-endpoint-props';
@@ -21,17 +23,21 @@ const VARIANT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** The values a {@link GovernedEndpoint}'s resources are built with, as validation computed them from its props. */
 export interface EndpointSettings {
+  readonly endpointName: string;
   readonly tier: RiskTier;
   readonly instanceType: string;
   readonly instanceCount: number;
   readonly samplingPercentage: number;
   readonly retention: logs.RetentionDays;
   readonly variantName: string;
+  readonly deployment: DeploymentPolicy;
 }
 
 /**
- * Check every prop of a `GovernedEndpoint` and throw one error listing every problem, naming the prop,
- * the value received and what is allowed. Unresolved tokens are skipped.
+ * Check every prop of a `GovernedEndpoint`, its own and those of the parts it creates (`alarms`, `deployment`,
+ * `autoScaling`, `killSwitch`), and throw one error listing every problem, naming the prop, the value received
+ * and what is allowed, before any resource exists. Unresolved tokens are skipped. A part's check that depends on
+ * an invalid prop of the endpoint (tier, instance type or count, name) is skipped: that prop is reported already.
  */
 export function validateEndpointProps(scope: Construct, props: GovernedEndpointProps): EndpointSettings {
   const v = new PropsValidator(scope, 'GovernedEndpoint');
@@ -56,18 +62,19 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
   v.check(props.model !== undefined, 'model', props.model, 'ModelSource.fromArtifact(...) or ModelSource.fromModelPackage(...)');
   props.model?._validate(v, 'model');
 
-  v.checkPattern('endpointName', props.endpointName, ENDPOINT_NAME,
+  const endpointNameOk = v.checkPattern('endpointName', props.endpointName, ENDPOINT_NAME,
     '1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
   const variantName = props.variantName ?? 'primary';
   v.checkPattern('variantName', variantName, VARIANT_NAME, '1 to 63 letters, digits and hyphens, starting with a letter or digit');
 
   const instanceType = props.instanceType ?? 'ml.m5.large';
-  v.checkPattern('instanceType', instanceType, INSTANCE_TYPE, "a SageMaker instance type 'ml.<family>.<size>', e.g. 'ml.m5.large'");
+  const instanceTypeOk = v.checkPattern('instanceType', instanceType, INSTANCE_TYPE, "a SageMaker instance type 'ml.<family>.<size>', e.g. 'ml.m5.large'");
 
   const minInstances = minimumInstanceCount(tier);
   const instanceCount = props.initialInstanceCount ?? minInstances;
+  let instanceCountOk = true;
   if (!Token.isUnresolved(instanceCount)) {
-    v.check(Number.isInteger(instanceCount) && instanceCount >= minInstances, 'initialInstanceCount', instanceCount,
+    instanceCountOk = v.check(Number.isInteger(instanceCount) && instanceCount >= minInstances, 'initialInstanceCount', instanceCount,
       `a whole number >= ${minInstances} for ${tier} tier` + (minInstances > 1 ? ' (two or more instances keep the endpoint up through an Availability Zone failure)' : ''));
   }
 
@@ -97,8 +104,23 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
     v.check(props.foundation.evidenceStore.objectLockEnabled, 'foundation', 'a foundation with objectLock: false',
       'a foundation with Object Lock on for HIGH tier (evidence must not be deletable)');
   }
+
+  // The parts the endpoint creates, checked now with the same validator: one error lists every problem.
+  const endpointName = props.endpointName ?? Names.uniqueResourceName(scope, { maxLength: 63, separator: '-' });
+  const known = {
+    tier: tierOk ? tier : undefined,
+    instanceType: instanceTypeOk ? instanceType : undefined,
+    instanceCount: instanceCountOk ? instanceCount : undefined,
+  };
+  checkAlarmsOptions(v, 'alarms', props.alarms);
+  const deployment = props.deployment ?? (known.tier ? DeploymentPolicy.defaultFor(known.tier) : undefined);
+  deployment?._validate(v, { ...known, variantCount: 1, serverless: false, rollbackAlarmCount: rollbackAlarmCount(props.alarms) });
+  if (props.autoScaling) {
+    checkAutoScalingOptions(v, 'autoScaling', props.autoScaling, { instanceType: known.instanceType, initialInstanceCount: known.instanceCount, riskTier: known.tier });
+  }
+  checkKillSwitchOptions(v, 'killSwitch', props.killSwitch ?? {}, endpointNameOk ? endpointName : undefined, scope);
   v.throwIfInvalid();
-  return { tier, instanceType, instanceCount, samplingPercentage, retention, variantName };
+  return { endpointName, tier, instanceType, instanceCount, samplingPercentage, retention, variantName, deployment: deployment! };
 }
 
 /** When an alarm looks and how many bad periods it needs, once validated. */
@@ -175,6 +197,14 @@ export function checkAlarmsOptions(v: PropsValidator, prefix: string, options: E
   return { timings, serverRate, clientRate, serverMin, clientMin, latency, latencyMicros, modelErrors, cpu, memory, disk };
 }
 
+/**
+ * How many of the alarms that roll a deployment back (5xx rate, 4xx rate, model latency, model errors: those of
+ * `EndpointAlarms.rollbackAlarms`) the options leave on, known before the alarms exist.
+ */
+export function rollbackAlarmCount(options: EndpointAlarmsOptions = {}): number {
+  return [options.serverErrorRate, options.clientErrorRate, options.modelLatency, options.modelErrors].filter((o) => o?.enabled !== false).length;
+}
+
 /** Validate an alarm's timing; undefined when the alarm is turned off. */
 function timing(v: PropsValidator, prop: string, o: AlarmTimingOptions | undefined, minutes: number, evaluations: number, datapoints: number): AlarmTiming | undefined {
   if (o?.enabled === false) {
@@ -245,10 +275,19 @@ const PARAMETER_NAME = /^(?!\/?(aws|ssm))[a-zA-Z0-9_.\-/]{1,1011}$/i;
 export const MAX_AUTO_PAUSE_PARAMETER_NAME = 256;
 
 /**
- * Check the options of a `KillSwitch` (prop names under `prefix`), recording problems in `v`. Without a
- * `parameterName`, the default name is derived from `endpointName`; when that is undefined (invalid), it is not checked.
+ * Check the options of a `KillSwitch` of an endpoint in `scope` (prop names under `prefix`), recording problems in `v`.
+ * Without a `parameterName`, the default name is derived from `endpointName`; when that is undefined (invalid), it is not checked.
  */
-export function checkKillSwitchOptions(v: PropsValidator, prefix: string, options: KillSwitchOptions, endpointName: string | undefined): void {
+export function checkKillSwitchOptions(v: PropsValidator, prefix: string, options: KillSwitchOptions, endpointName: string | undefined, scope: IConstruct): void {
+  // The enforcer adds an action and a tag to each auto-pause alarm: it must be one the app defines, in the enforcer's stack.
+  const stack = Stack.of(options.enforcer ?? scope);
+  for (const alarm of options.autoPauseOn ?? []) {
+    const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
+    if (!defined || Stack.of(alarm) !== stack) {
+      v.fail(`${prefix}.autoPauseOn`, `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack as the endpoint ` +
+        `(the library adds an action and a tag to it); received ${defined ? `an alarm of stack ${Stack.of(alarm).node.path}` : 'an imported alarm'}`);
+    }
+  }
   const name = options.parameterName ?? (endpointName === undefined ? undefined : defaultKillSwitchParameterName(endpointName));
   if (name === undefined || Token.isUnresolved(name)) {
     return;

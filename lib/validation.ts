@@ -13,11 +13,17 @@ export class PropsValidator {
 
   constructor(private readonly scope: IConstruct, private readonly constructName: string) {}
 
-  /** Record a problem unless `ok` holds. */
-  public check(ok: boolean, prop: string, received: unknown, allowed: string): void {
+  /** Record a problem unless `ok` holds; returns `ok`. */
+  public check(ok: boolean, prop: string, received: unknown, allowed: string): boolean {
     if (!ok) {
       this.problems.push(`${prop}: received ${describe(received)}; allowed: ${allowed}`);
     }
+    return ok;
+  }
+
+  /** Record a problem the received/allowed form cannot say; `problem` names the value and what is allowed. */
+  public fail(prop: string, problem: string): void {
+    this.problems.push(`${prop}: ${problem}`);
   }
 
   /** Record a problem for a number outside [min, max]; tokens are skipped. */
@@ -37,12 +43,12 @@ export class PropsValidator {
     this.check(Number.isInteger(value) && value >= min && value <= max, prop, value, `a whole number from ${min} to ${max}`);
   }
 
-  /** Record a problem for a string that does not match `pattern`; tokens are skipped. */
-  public checkPattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+  /** Record a problem for a string that does not match `pattern`; tokens are skipped. Returns false only for a problem. */
+  public checkPattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): boolean {
     if (value === undefined || Token.isUnresolved(value)) {
-      return;
+      return true;
     }
-    this.check(pattern.test(value), prop, value, allowed);
+    return this.check(pattern.test(value), prop, value, allowed);
   }
 
   /** The problems recorded so far. */
