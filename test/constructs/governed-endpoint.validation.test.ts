@@ -1,9 +1,15 @@
 import { CfnParameter, Duration, Lazy } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { Capacity, DeploymentPolicy } from '../../constructs/deployment-policy';
+import { EndpointAlarms } from '../../constructs/endpoint-alarms';
+import { EndpointAutoScaling } from '../../constructs/endpoint-autoscaling';
 import { EvidenceStore } from '../../constructs/evidence-store';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
+import { KillSwitch } from '../../constructs/kill-switch';
 import { RiskTier } from '../../lib/governance';
 import { ModelArtifact, ModelImage, ModelSource } from '../../lib/model-source';
 import { endpointProps, newStack } from '../helpers/fixtures';
@@ -80,5 +86,124 @@ describe('GovernedEndpoint rejects bad input at synth, naming the prop, the valu
       dataCapture: { samplingPercentage: Lazy.number({ produce: () => 100 }) },
       model: ModelSource.fromArtifact({ image: ModelImage.fromUri(param('Image')), artifact: ModelArtifact.fromS3Url(param('Artifact')) }),
     }))).not.toThrow();
+  });
+});
+
+describe('GovernedEndpoint checks the props of the parts it creates with its own, in one error', () => {
+  /** The message of the error `attempt` throws. */
+  function errorOf(attempt: () => unknown): string {
+    try {
+      attempt();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected an error');
+  }
+
+  test('a core, an alarms, a deployment and an autoScaling mistake come in one error', () => {
+    // GIVEN one mistake in each of instanceType, alarms, deployment and autoScaling
+    const message = errorOf(build({
+      instanceType: 'm5.large',
+      alarms: { modelLatency: { threshold: Duration.millis(0) } },
+      deployment: DeploymentPolicy.canary({ canarySize: Capacity.percent(60) }),
+      autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 0 },
+    }));
+    // THEN one error, from the endpoint, lists all four in the order the parts are built
+    expect(message.match(/has invalid props/g)).toHaveLength(1);
+    expect(message).toMatch(new RegExp([
+      "^GovernedEndpoint at 'TestStack/Scoring' has invalid props:",
+      '  - instanceType: received "m5\\.large"; allowed: a SageMaker instance type',
+      '  - alarms\\.modelLatency\\.threshold: received "0 millis"; allowed: a Duration greater than 0',
+      '  - deployment\\.canarySize: received "60%"; allowed: at most 50% of the variant\'s instances',
+      '  - autoScaling\\.targetInvocationsPerInstance: received 0; allowed: a number of requests per instance per minute greater than 0',
+    ].join('.*\\n')));
+  });
+
+  test('a bad kill-switch parameter name and a bad instance type come in one error', () => {
+    const message = errorOf(build({ instanceType: 'ml.m5', killSwitch: { parameterName: 'ssm-pause' } }));
+    expect(message.match(/has invalid props/g)).toHaveLength(1);
+    expect(message).toMatch(/instanceType: received "ml\.m5"[\s\S]*killSwitch\.parameterName: received "ssm-pause"; allowed: 1 to 1011 letters/);
+  });
+
+  test('an auto-pause alarm from another stack and a bad owner come in one error', () => {
+    const other = newStack('Other');
+    const imported = cloudwatch.Alarm.fromAlarmArn(other, 'Imported', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:x');
+    const message = errorOf(build({ governance: { ...low, owner: '' }, killSwitch: { autoPauseOn: [imported] } }));
+    expect(message.match(/has invalid props/g)).toHaveLength(1);
+    expect(message).toMatch(/governance\.owner: received ""[\s\S]*killSwitch\.autoPauseOn: alarm Other\/Imported must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack/);
+  });
+
+  test('nothing is created when the props are invalid, whichever part they belong to', () => {
+    // GIVEN valid core props, and mistakes only in the parts, which used to be found after the model and role existed
+    const stack = newStack();
+    const attempt = () => new GovernedEndpoint(stack, 'Scoring', endpointProps({
+      alarms: { cpuUtilization: { threshold: 120 } },
+      deployment: DeploymentPolicy.linear({ stepSize: Capacity.percent(5) }),
+      autoScaling: { maxCapacity: 1, targetInvocationsPerInstance: 100 },
+      killSwitch: { parameterName: '/ml//fraud' },
+    }));
+    // WHEN the endpoint is built
+    expect(attempt).toThrow(/alarms\.cpuUtilization\.threshold[\s\S]*deployment\.stepSize[\s\S]*autoScaling\.maxCapacity[\s\S]*killSwitch\.parameterName/);
+    // THEN the endpoint has no children, the stack has no foundation, and the template has no resource
+    expect(stack.node.findChild('Scoring').node.children).toEqual([]);
+    expect(stack.node.children.map((c) => c.node.id)).toEqual(['Scoring']);
+    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
+  });
+
+  test('the rollback alarms are counted from the alarms props, before the alarms exist', () => {
+    const off = { enabled: false };
+    const message = errorOf(build({
+      instanceType: 'big',
+      alarms: { serverErrorRate: off, clientErrorRate: off, modelLatency: off, modelErrors: off },
+    }));
+    expect(message).toMatch(/instanceType: received "big"[\s\S]*deployment\.additionalRollbackAlarms: received "0 rollback alarms in all"/);
+  });
+
+  test.each<[string, Partial<GovernedEndpointProps>, RegExp, RegExp]>([
+    ['an unknown tier: no tier floor is applied to the deployment or autoscaling', {
+      governance: { ...low, riskTier: 'CRITICAL' as RiskTier }, instanceType: 'ml.inf1.xlarge',
+      autoScaling: { minCapacity: 1, maxCapacity: 4, targetInvocationsPerInstance: 100 },
+    }, /governance\.riskTier: received "CRITICAL"/, /deployment|autoScaling/],
+    ['a bad instance count: autoscaling does not take it as its minimum', {
+      initialInstanceCount: 1.5, autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 100 },
+    }, /initialInstanceCount: received 1\.5/, /autoScaling\.minCapacity|within autoScaling/],
+    ['a bad instance type: autoscaling does not judge its family', {
+      instanceType: 'ml.t2.Medium', autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 100 },
+    }, /instanceType: received "ml\.t2\.Medium"; allowed: a SageMaker instance type/, /non-burstable/],
+    ['a bad instance type: the default deployment does not judge its family', {
+      instanceType: 'ml.inf1.XLarge',
+    }, /instanceType: received "ml\.inf1\.XLarge"; allowed: a SageMaker instance type/, /deployment/],
+    ['a bad endpoint name: the default kill-switch parameter name built from it is not reported too', {
+      endpointName: 'fraud scoring',
+    }, /endpointName: received "fraud scoring"/, /killSwitch/],
+  ])('%s', (_case, overrides, reported, notReported) => {
+    const message = errorOf(build(overrides));
+    expect(message).toMatch(reported);
+    expect(message).not.toMatch(notReported);
+  });
+});
+
+describe('the parts, used on their own, still validate their props', () => {
+  test('EndpointAlarms', () => {
+    const stack = newStack();
+    const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    expect(() => new EndpointAlarms(stack, 'Alarms', {
+      endpointName: 'fraud-scoring', variantName: 'primary', instanceType: 'ml.m5.large', encryptionKey, serverErrorRate: { threshold: 2 },
+    })).toThrow(/^EndpointAlarms at 'TestStack\/Alarms' has invalid props:\n {2}- alarms\.serverErrorRate\.threshold: received 2; allowed: 0 to 1/);
+  });
+
+  test('EndpointAutoScaling', () => {
+    expect(() => new EndpointAutoScaling(newStack(), 'Scaling', {
+      endpointName: 'fraud-scoring', variantName: 'primary', instanceType: 'ml.m5.large', initialInstanceCount: 2, riskTier: RiskTier.HIGH,
+      minCapacity: 1, maxCapacity: 4, targetInvocationsPerInstance: 100,
+    })).toThrow(/^GovernedEndpoint at 'TestStack\/Scaling' has invalid props:\n {2}- autoScaling\.minCapacity: received 1; allowed: a whole number from 2/);
+  });
+
+  test('KillSwitch', () => {
+    const stack = newStack();
+    const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    expect(() => new KillSwitch(stack, 'Switch', {
+      endpointName: 'fraud-scoring', endpointArn: 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/fraud-scoring', encryptionKey, parameterName: 'aws-pause',
+    })).toThrow(/^KillSwitch at 'TestStack\/Switch' has invalid props:\n {2}- killSwitch\.parameterName: received "aws-pause"/);
   });
 });
