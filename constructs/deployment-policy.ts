@@ -158,17 +158,6 @@ export interface DeploymentContext {
   readonly rollbackAlarms: cloudwatch.IAlarm[];
 }
 
-/** What a policy is checked against; an undefined value (an invalid prop, reported as such) skips the checks needing it. @internal */
-export interface DeploymentTarget {
-  readonly tier?: RiskTier;
-  readonly instanceType?: string;
-  readonly instanceCount?: number;
-  readonly variantCount: number;
-  readonly serverless: boolean;
-  /** How many of the endpoint's own alarms roll a deployment back. */
-  readonly rollbackAlarmCount: number;
-}
-
 /**
  * How SageMaker replaces the fleet when the endpoint's configuration changes, and which alarms roll it back.
  *
@@ -296,9 +285,14 @@ export class DeploymentPolicy {
 
   /**
    * Check the policy against the endpoint, recording every problem in `v`; returns the values `_bind` renders.
+   * A target value left undefined (an invalid prop of the endpoint, reported as such) skips the checks that need it;
+   * `rollbackAlarmCount` counts the endpoint's own rollback alarms.
    * @internal
    */
-  public _validate(v: PropsValidator, target: DeploymentTarget) {
+  public _validate(v: PropsValidator, target: {
+    readonly tier?: RiskTier; readonly instanceType?: string; readonly instanceCount?: number;
+    readonly variantCount: number; readonly serverless: boolean; readonly rollbackAlarmCount: number;
+  }) {
     const p = 'deployment';
     const count = target.instanceCount === undefined || Token.isUnresolved(target.instanceCount) ? undefined : target.instanceCount;
     const bake = seconds(v, `${p}.bakeTime`, this.bakeTime, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
