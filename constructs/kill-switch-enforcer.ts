@@ -170,6 +170,7 @@ export class KillSwitchEnforcer extends Construct {
   private alertStatement?: iam.PolicyStatement;
   private dataKeyStatement?: iam.PolicyStatement;
   private autoPause?: { readonly topic: sns.Topic; readonly statement: iam.PolicyStatement; readonly policy: iam.ManagedPolicy };
+  private errorsAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: KillSwitchEnforcerProps) {
     super(scope, id);
@@ -358,6 +359,21 @@ export class KillSwitchEnforcer extends Construct {
     }
     this.alertStatement.addResources(topic.topicArn);
     this.addDataKey(key);
+    // A broken enforcer means a pause may not take effect: every alert topic hears about it.
+    this.errorsAlarm ??= new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: 'The kill-switch enforcer failed: a pause or resume may not have been applied. Check its log group and dead-letter queue.',
+      metric: this.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm.addAlarmAction(new cw_actions.SnsAction(topic));
+  }
+
+  /** The alarm on enforcer errors, notifying every alert topic of the endpoints it serves (created with the first topic). */
+  public get errorAlarm(): cloudwatch.IAlarm | undefined {
+    return this.errorsAlarm;
   }
 
   private addDataKey(key: kms.IKey): void {

@@ -170,6 +170,19 @@ describe('KillSwitch', () => {
       });
     });
 
+    test('raises an alarm on the alert topic when it fails, since a pause may then not have been applied', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('KillSwitchEnforcerFunction') } }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^GovernanceFoundationAlertTopic') }],
+      });
+    });
+
     test('is a governed function: newest runtime, reserved concurrency, dead-letter queue, KMS log group kept a year and retained', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
