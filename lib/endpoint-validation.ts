@@ -33,6 +33,17 @@ export interface EndpointSettings {
   readonly deployment: DeploymentPolicy;
 }
 
+/** Endpoint names already used per stack (lower-cased, as SageMaker compares them) and the construct using each. */
+const endpointNamesByStack = new WeakMap<Stack, Map<string, string>>();
+function endpointNamesOf(stack: Stack): Map<string, string> {
+  let names = endpointNamesByStack.get(stack);
+  if (!names) {
+    names = new Map();
+    endpointNamesByStack.set(stack, names);
+  }
+  return names;
+}
+
 /**
  * Check every prop of a `GovernedEndpoint`, its own and those of the parts it creates (`alarms`, `deployment`,
  * `autoScaling`, `killSwitch`), and throw one error listing every problem, naming the prop, the value received
@@ -119,7 +130,15 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
     checkAutoScalingOptions(v, 'autoScaling', props.autoScaling, { instanceType: known.instanceType, initialInstanceCount: known.instanceCount, riskTier: known.tier });
   }
   checkKillSwitchOptions(v, 'killSwitch', props.killSwitch ?? {}, endpointNameOk ? endpointName : undefined, scope);
+  const names = endpointNamesOf(Stack.of(scope));
+  const key = Token.isUnresolved(endpointName) ? undefined : endpointName.toLowerCase();
+  const taken = key === undefined ? undefined : names.get(key);
+  v.check(taken === undefined, 'endpointName', endpointName,
+    `a name no other GovernedEndpoint in this stack uses (SageMaker endpoint names are unique per account and region; '${taken}' has it)`);
   v.throwIfInvalid();
+  if (key !== undefined) {
+    names.set(key, scope.node.path);
+  }
   return { endpointName, tier, instanceType, instanceCount, samplingPercentage, retention, variantName, deployment: deployment! };
 }
 

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Lazy } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -205,5 +205,23 @@ describe('the parts, used on their own, still validate their props', () => {
     expect(() => new KillSwitch(stack, 'Switch', {
       endpointName: 'fraud-scoring', endpointArn: 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/fraud-scoring', encryptionKey, parameterName: 'aws-pause',
     })).toThrow(/^KillSwitch at 'TestStack\/Switch' has invalid props:\n {2}- killSwitch\.parameterName: received "aws-pause"/);
+  });
+});
+
+describe('endpoint names are unique in a stack', () => {
+  test('a second endpoint with the same name (in any case) is rejected before it creates anything, naming the first', () => {
+    // GIVEN an endpoint named fraud-scoring
+    const stack = newStack();
+    new GovernedEndpoint(stack, 'First', endpointProps({ endpointName: 'fraud-scoring' }));
+    // WHEN another one takes the same name, differently cased
+    const second = () => new GovernedEndpoint(stack, 'Second', endpointProps({ endpointName: 'Fraud-Scoring' }));
+    // THEN the error names the prop, the value and the endpoint that has it
+    expect(second).toThrow(/endpointName: received "Fraud-Scoring"; allowed: a name no other GovernedEndpoint in this stack uses .*'TestStack\/First' has it/);
+  });
+
+  test('the same name in two stacks is fine', () => {
+    const app = new App();
+    new GovernedEndpoint(new Stack(app, 'A'), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }));
+    expect(() => new GovernedEndpoint(new Stack(app, 'B'), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }))).not.toThrow();
   });
 });
