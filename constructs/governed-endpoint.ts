@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import { validateEndpointProps } from '../lib/endpoint-validation';
 import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
 import { supportsVolumeEncryption } from '../lib/instance-types';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
-import { warnIfImportedKey } from '../lib/warnings';
+import { WARNING_PREFIX, warnIfImportedKey } from '../lib/warnings';
 import { VariantMetrics } from '../lib/endpoint-metrics';
 import { DeploymentPolicy } from './deployment-policy';
 import { EndpointAlarms } from './endpoint-alarms';
@@ -179,11 +179,18 @@ export class GovernedEndpoint extends Construct {
     const rollbackAlarms = this.alarms.rollbackAlarms;
     const deploymentConfig = this.deployment._bind({ scope: this, tier, instanceType, instanceCount, variantCount: 1, serverless: false, rollbackAlarms });
     // SageMaker reads the rollback alarms' state with the execution role during a deployment.
-    this.executionRole?.addToPolicy(new iam.PolicyStatement({
+    const readRollbackAlarms = new iam.PolicyStatement({
       sid: 'ReadRollbackAlarms',
       actions: ['cloudwatch:DescribeAlarms'],
       resources: [...rollbackAlarms, ...this.deployment.additionalRollbackAlarms].map((a) => a.alarmArn),
-    }));
+    });
+    if (this.executionRole) {
+      this.executionRole.addToPolicy(readRollbackAlarms);
+    } else {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:executionRoleReadsRollbackAlarms`,
+        'executionRole is your own role: grant it cloudwatch:DescribeAlarms on the rollback alarms ' +
+        `(endpoint.alarms.rollbackAlarms), or SageMaker cannot watch them during a staged deployment.`);
+    }
 
     this.cfnEndpoint = new sagemaker.CfnEndpoint(this, 'Endpoint', {
       endpointName: this.endpointName,

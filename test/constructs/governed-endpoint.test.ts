@@ -394,6 +394,13 @@ describe('GovernedEndpoint warnings', () => {
       Match.stringLikeRegexp('encryptionKey is an imported key: its key policy must let logs.<region>.amazonaws.com'));
   });
 
+  test('a role of your own raises a warning that it must read the rollback alarms', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/model-runner', { mutable: false });
+    new GovernedEndpoint(stack, 'Scoring', endpointProps({ executionRole: role }));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Scoring', Match.stringLikeRegexp('grant it cloudwatch:DescribeAlarms on the rollback alarms'));
+  });
+
   test('a key the stack owns raises no warning', () => {
     const { stack } = synthEndpoint();
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imported key'))).toHaveLength(0);
