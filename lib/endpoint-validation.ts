@@ -33,7 +33,7 @@ export interface EndpointSettings {
   readonly deployment: DeploymentPolicy;
 }
 
-/** Endpoint names already used per stack (lower-cased, as SageMaker compares them) and the construct using each. */
+/** Endpoint names already used per stack and the construct using each, compared case-insensitively (SageMaker lower-cases them in endpoint ARNs). */
 const endpointNamesByStack = new WeakMap<Stack, Map<string, string>>();
 function endpointNamesOf(stack: Stack): Map<string, string> {
   let names = endpointNamesByStack.get(stack);
