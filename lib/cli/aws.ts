@@ -20,3 +20,12 @@ export function createClients(target: AwsTarget): CliClients {
   const config = { region: target.region, profile: target.profile };
   return { sagemaker: new SageMakerClient(config), ssm: new SSMClient(config), cloudwatch: new CloudWatchClient(config) };
 }
+
+/** How a command that polls until something happens reports progress, waits and tells the time (injectable for tests). */
+export interface PollingOptions {
+  readonly timeoutSeconds: number;
+  readonly region?: string;
+  readonly progress: (text: string) => void;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+}

@@ -1,6 +1,6 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DEPLOYMENT_MARKER, KillSwitchState } from '../kill-switch-protocol';
-import { CliClients } from './aws';
+import { CliClients, PollingOptions } from './aws';
 import { currentVersion, describeEndpoint, endpointTags, parameterOf, pauseTag } from './endpoint';
 import { CliError, ExitCode } from './errors';
 
@@ -17,16 +17,11 @@ export interface SwitchResult {
 }
 
 /** How `flip` reports progress and waits. */
-export interface SwitchOptions {
+export interface SwitchOptions extends PollingOptions {
   readonly reason: string;
   readonly parameter?: string;
   readonly wait: boolean;
-  readonly timeoutSeconds: number;
   readonly pollSeconds: number;
-  readonly region?: string;
-  readonly progress: (text: string) => void;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
-import { CliClients } from './aws';
+import { CliClients, PollingOptions } from './aws';
 import { describeEndpoint } from './endpoint';
 import { CliError, ExitCode } from './errors';
 import { rolloutOf } from './status';
@@ -14,13 +14,8 @@ export interface WatchResult {
 }
 
 /** How `watch` polls. */
-export interface WatchOptions {
+export interface WatchOptions extends PollingOptions {
   readonly intervalSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly region?: string;
-  readonly progress: (line: string) => void;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
 }
 
 /**
