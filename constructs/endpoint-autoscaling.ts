@@ -74,7 +74,7 @@ export class EndpointAutoScaling extends Construct {
   constructor(scope: Construct, id: string, props: EndpointAutoScalingProps) {
     super(scope, id);
     const p = props.propPrefix ?? 'autoScaling';
-    const v = new PropsValidator(this, 'GovernedEndpoint');
+    const v = new PropsValidator(this, 'EndpointAutoScaling');
     const { scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut } = checkAutoScalingOptions(v, p, props, {
       instanceType: props.instanceType, initialInstanceCount: props.initialInstanceCount, riskTier: props.riskTier,
     });

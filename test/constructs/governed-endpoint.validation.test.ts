@@ -196,7 +196,7 @@ describe('the parts, used on their own, still validate their props', () => {
     expect(() => new EndpointAutoScaling(newStack(), 'Scaling', {
       endpointName: 'fraud-scoring', variantName: 'primary', instanceType: 'ml.m5.large', initialInstanceCount: 2, riskTier: RiskTier.HIGH,
       minCapacity: 1, maxCapacity: 4, targetInvocationsPerInstance: 100,
-    })).toThrow(/^GovernedEndpoint at 'TestStack\/Scaling' has invalid props:\n {2}- autoScaling\.minCapacity: received 1; allowed: a whole number from 2/);
+    })).toThrow(/^EndpointAutoScaling at 'TestStack\/Scaling' has invalid props:\n {2}- autoScaling\.minCapacity: received 1; allowed: a whole number from 2/);
   });
 
   test('KillSwitch', () => {
