@@ -4,7 +4,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import { RiskTier } from '../lib/governance';
 import { instanceFamily } from '../lib/instance-types';
-import { PropsValidator } from '../lib/validation';
+import { MAX_API_INTEGER } from '../lib/policy/aws-limits';
+import { amountIn, durationReceived, PropsValidator } from '../lib/validation';
 
 /** SageMaker's limits for deployment guardrails (CreateEndpoint / UpdateEndpoint `DeploymentConfig`). */
 export const DEPLOYMENT_LIMITS = {
@@ -378,11 +379,11 @@ function seconds(v: PropsValidator, prop: string, d: Duration | undefined, min: 
   if (d === undefined) {
     return undefined;
   }
-  const s = d.toSeconds({ integral: false });
-  if (Token.isUnresolved(s)) {
-    return s;
+  const s = amountIn(d, 'seconds');
+  if (s === undefined) {
+    return d.toSeconds({ integral: false });
   }
-  v.check(Number.isInteger(s) && s >= min && s <= max, prop, d.toHumanString(), `a whole number of seconds from ${min} to ${max}`);
+  v.check(Number.isInteger(s) && s >= min && s <= max, prop, durationReceived(d, 'seconds'), `a whole number of seconds from ${min} to ${max}`);
   return s;
 }
 
@@ -391,8 +392,8 @@ function checkCapacity(v: PropsValidator, prop: string, c: Capacity, count: numb
     return;
   }
   const range = minPercent > 0 ? `${minPercent}% to ${maxPercent}%` : `at most ${maxPercent}%`;
-  if (!Number.isInteger(c.value) || c.value < 1) {
-    v.check(false, prop, c.toString(), `a whole number of at least 1 (Capacity.percent or Capacity.instances), ${range} of the variant's instances`);
+  if (!Number.isInteger(c.value) || c.value < 1 || c.value > MAX_API_INTEGER) {
+    v.check(false, prop, c.toString(), `a whole number from 1 to ${MAX_API_INTEGER} (Capacity.percent or Capacity.instances), ${range} of the variant's instances`);
     return;
   }
   const percent = c.percentOf(count);

@@ -18,12 +18,13 @@ export interface AlarmTimingOptions {
    */
   readonly enabled?: boolean;
   /**
-   * Length of one evaluation period: a whole number of minutes (SageMaker publishes endpoint metrics every minute).
+   * Length of one evaluation period: a whole number of minutes up to 7 days (SageMaker publishes endpoint metrics every minute).
    * @default Duration.minutes(1), or Duration.minutes(5) for the zero-traffic alarm
    */
   readonly period?: Duration;
   /**
-   * Periods the alarm looks back over; `period x evaluationPeriods` is at most one day.
+   * Periods the alarm looks back over; `period x evaluationPeriods` is at most one day for periods under an hour,
+   * seven days otherwise (CloudWatch PutMetricAlarm).
    * @default 5, or 3 for the zero-traffic alarm
    */
   readonly evaluationPeriods?: number;

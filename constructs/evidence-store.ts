@@ -1,13 +1,28 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
+import { AWS_LIMIT_SOURCES, OBJECT_LOCK_RETENTION_MODES, S3_DAYS } from '../lib/policy/aws-limits';
 import { PropsValidator } from '../lib/validation';
 
 /** Records must be kept at least this long (EU AI Act Art. 19 / 26(6): six months; the library's floor is a year). */
 export const MINIMUM_EVIDENCE_RETENTION_DAYS = 365;
+
+/** How S3 Object Lock protects each evidence object during its retention period (S3 `ObjectLockRetentionMode`). */
+export enum ObjectLockMode {
+  /**
+   * Nobody can overwrite or delete an object version during its retention, except principals with
+   * `s3:BypassGovernanceRetention` who ask for the bypass; the retention can be shortened the same way.
+   */
+  GOVERNANCE = 'GOVERNANCE',
+  /**
+   * Nobody, the account's root user included, can overwrite or delete an object version or shorten its retention
+   * until the retention ends. Irreversible for the objects written meanwhile.
+   */
+  COMPLIANCE = 'COMPLIANCE',
+}
 
 /** Props of {@link EvidenceStore}. */
 export interface EvidenceStoreProps {
@@ -15,21 +30,34 @@ export interface EvidenceStoreProps {
   readonly encryptionKey: kms.IKey;
 
   /**
-   * Turn on S3 Object Lock with a default GOVERNANCE-mode retention, so that no evidence object
-   * can be overwritten or deleted for `objectLockRetention` without the bypass permission.
+   * Turn on S3 Object Lock with a default retention in `objectLockMode`, so that no evidence object
+   * can be overwritten or deleted for `objectLockRetention`.
    * Required for HIGH-tier endpoints. Object Lock can only be set when the bucket is created.
    * @default true
    */
   readonly objectLock?: boolean;
 
   /**
-   * Default Object Lock retention for each evidence object.
+   * The Object Lock mode of the default retention (only with `objectLock`).
+   *
+   * HIGH-tier evidence should use `ObjectLockMode.COMPLIANCE` once its retention period is agreed: in GOVERNANCE
+   * mode any principal allowed `s3:BypassGovernanceRetention` (an account administrator, say) can still delete or
+   * overwrite evidence, so the lock alone does not show a reviewer that the record of a high-risk system is
+   * intact; COMPLIANCE mode holds against everyone, the root user included. GOVERNANCE is the default because
+   * COMPLIANCE cannot be undone: the objects written meanwhile cannot be deleted before their retention ends, not
+   * for a mistaken upload, an erasure request or a test stack's teardown, and the bucket cannot be deleted until then.
+   * @default ObjectLockMode.GOVERNANCE
+   */
+  readonly objectLockMode?: ObjectLockMode;
+
+  /**
+   * Default Object Lock retention for each evidence object: whole days, 1 to 36500 (only with `objectLock`).
    * @default Duration.days(365)
    */
   readonly objectLockRetention?: Duration;
 
   /**
-   * Expire evidence objects after this long. Must be at least 365 days.
+   * Expire evidence objects after this long: whole days, at least 365 (S3 lifecycle rules count whole days).
    * @default - evidence is never expired
    */
   readonly expiration?: Duration;
@@ -55,21 +83,43 @@ export class EvidenceStore extends Construct {
   public readonly accessLogsBucket: s3.IBucket;
   /** Whether Object Lock is on. */
   public readonly objectLockEnabled: boolean;
+  /** The Object Lock mode of the default retention, when Object Lock is on. */
+  public readonly objectLockMode?: ObjectLockMode;
+
+  /**
+   * Check an evidence store's options, recording problems in `v` under the names the user wrote (`names`): S3 takes
+   * lifecycle expirations and Object Lock retentions in whole days, and the mode is one of `ObjectLockRetentionMode`.
+   * @internal
+   */
+  public static _checkOptions(v: PropsValidator, props: Omit<EvidenceStoreProps, 'encryptionKey'>, names: {
+    readonly objectLock: string; readonly objectLockMode: string; readonly objectLockRetention: string; readonly expiration: string;
+  } = {
+    objectLock: 'objectLock', objectLockMode: 'objectLockMode', objectLockRetention: 'objectLockRetention', expiration: 'expiration',
+  }): void {
+    v.check(props.objectLock === undefined || typeof props.objectLock === 'boolean', names.objectLock, props.objectLock, 'true or false');
+    const lockOn = props.objectLock !== false;
+    if (props.objectLockMode !== undefined) {
+      v.check(lockOn, names.objectLockMode, props.objectLockMode, `only with ${names.objectLock} on (it is off)`);
+      v.check(OBJECT_LOCK_RETENTION_MODES.includes(props.objectLockMode), names.objectLockMode, props.objectLockMode,
+        `ObjectLockMode.GOVERNANCE or ObjectLockMode.COMPLIANCE (${AWS_LIMIT_SOURCES.objectLockMode})`);
+    }
+    if (props.objectLockRetention !== undefined) {
+      v.check(lockOn, names.objectLockRetention, props.objectLockRetention.toString(), `only with ${names.objectLock} on (it is off)`);
+      v.checkWholeDays(names.objectLockRetention, props.objectLockRetention, S3_DAYS.min, S3_DAYS.maxObjectLockDays, 'S3 counts Object Lock retention in days');
+    }
+    v.checkWholeDays(names.expiration, props.expiration, MINIMUM_EVIDENCE_RETENTION_DAYS, S3_DAYS.max,
+      'S3 lifecycle rules count whole days; leave unset to keep evidence forever');
+  }
 
   constructor(scope: Construct, id: string, props: EvidenceStoreProps) {
     super(scope, id);
     const v = new PropsValidator(this, 'EvidenceStore');
-    const lockDays = props.objectLockRetention?.toDays();
-    if (props.objectLockRetention && !Token.isUnresolved(props.objectLockRetention.toSeconds())) {
-      v.checkInteger('objectLockRetention (days)', lockDays, 1, 36500);
-    }
-    if (props.expiration && !Token.isUnresolved(props.expiration.toSeconds())) {
-      v.check(props.expiration.toDays({ integral: false }) >= MINIMUM_EVIDENCE_RETENTION_DAYS, 'expiration',
-        `${props.expiration.toDays({ integral: false })} days`, `at least ${MINIMUM_EVIDENCE_RETENTION_DAYS} days, or leave unset to keep evidence forever`);
-    }
+    EvidenceStore._checkOptions(v, props);
     v.throwIfInvalid();
 
     this.objectLockEnabled = props.objectLock ?? true;
+    this.objectLockMode = this.objectLockEnabled ? (props.objectLockMode ?? ObjectLockMode.GOVERNANCE) : undefined;
+    const lockRetention = props.objectLockRetention ?? Duration.days(MINIMUM_EVIDENCE_RETENTION_DAYS);
     // Deliver access logs through a bucket policy, never ACLs, whatever the app's feature flags say.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
@@ -105,9 +155,9 @@ export class EvidenceStore extends Construct {
       serverAccessLogsPrefix: 'evidence/',
       removalPolicy: RemovalPolicy.RETAIN,
       objectLockEnabled: this.objectLockEnabled || undefined,
-      objectLockDefaultRetention: this.objectLockEnabled
-        ? s3.ObjectLockRetention.governance(Duration.days(lockDays ?? MINIMUM_EVIDENCE_RETENTION_DAYS))
-        : undefined,
+      objectLockDefaultRetention: this.objectLockMode === ObjectLockMode.COMPLIANCE
+        ? s3.ObjectLockRetention.compliance(lockRetention)
+        : this.objectLockMode === ObjectLockMode.GOVERNANCE ? s3.ObjectLockRetention.governance(lockRetention) : undefined,
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
         ...(props.expiration ? [{ id: 'expire-evidence', expiration: props.expiration, noncurrentVersionExpiration: props.expiration }] : []),
@@ -122,3 +172,4 @@ export class EvidenceStore extends Construct {
     return this.bucket.grantPut(grantee, `${prefix}*`);
   }
 }
+

@@ -5,14 +5,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
+import { checkGovernance, PropsValidator } from '../lib/validation';
 import { warnIfImportedKey } from '../lib/warnings';
 import { AlarmTopic } from './alarm-topic';
-import { EvidenceStore } from './evidence-store';
+import { EvidenceStore, ObjectLockMode } from './evidence-store';
 
 /** Props of {@link GovernanceFoundation}. */
 export interface GovernanceFoundationProps {
   /**
-   * Owner, purpose and risk tier tagged on the foundation's own resources.
+   * Owner, purpose and risk tier tagged on the foundation's own resources (owner and purpose must be AWS tag values).
    * @default - the owner of the first endpoint that uses the foundation, purpose
    *   "shared governance foundation for model endpoints", and the highest risk tier of the endpoints using it
    */
@@ -33,14 +34,25 @@ export interface GovernanceFoundationProps {
   readonly alertTopic?: sns.ITopic;
 
   /**
-   * Turn on S3 Object Lock (GOVERNANCE mode, 365-day default retention) on the evidence bucket.
+   * Turn on S3 Object Lock (365-day default retention, in `objectLockMode`) on the evidence bucket.
    * HIGH-tier endpoints require it.
    * @default true
    */
   readonly objectLock?: boolean;
 
   /**
-   * Expire evidence after this long (at least 365 days).
+   * The Object Lock mode of the evidence bucket's default retention (only with `objectLock`).
+   *
+   * HIGH-tier endpoints should use `ObjectLockMode.COMPLIANCE` once the retention period is agreed: in GOVERNANCE
+   * mode any principal allowed `s3:BypassGovernanceRetention` can still delete or overwrite evidence; in COMPLIANCE
+   * mode nobody can, the root user included. GOVERNANCE is the default because COMPLIANCE cannot be undone: objects
+   * cannot be deleted before their retention ends (not for a mistaken upload, an erasure request or a test teardown).
+   * @default ObjectLockMode.GOVERNANCE
+   */
+  readonly objectLockMode?: ObjectLockMode;
+
+  /**
+   * Expire evidence after this long: whole days, at least 365.
    * @default - evidence is never expired
    */
   readonly evidenceExpiration?: Duration;
@@ -77,6 +89,15 @@ export class GovernanceFoundation extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernanceFoundationProps = {}) {
     super(scope, id);
+    // Every prop is checked before any resource exists; the evidence store's options under the names written here.
+    const v = new PropsValidator(this, 'GovernanceFoundation');
+    if (props.governance !== undefined) {
+      checkGovernance(v, 'governance', props.governance);
+    }
+    EvidenceStore._checkOptions(v, { objectLock: props.objectLock, objectLockMode: props.objectLockMode, expiration: props.evidenceExpiration },
+      { objectLock: 'objectLock', objectLockMode: 'objectLockMode', objectLockRetention: 'objectLockRetention', expiration: 'evidenceExpiration' });
+    v.throwIfInvalid();
+
     const gov = props.governance;
     const first = () => this.endpointGovernance[0];
     Tags.of(this).add(GovernanceTags.OWNER, gov?.owner ?? Lazy.string({ produce: () => first()?.owner ?? 'unassigned' }));
@@ -106,6 +127,26 @@ export class GovernanceFoundation extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }));
+    // Grants on the key only through AWS services. A grant lets its grantee use the key whatever the key policy and
+    // IAM policies say, so a grant made directly (CreateGrant by any principal of the account, which the
+    // account-root statement of the default key policy allows) would be a way around every other control on the
+    // key. The services that need grants on this key (SageMaker for the endpoint's ML storage volume; EBS or Lambda
+    // if you use the key for them) create them on behalf of the caller's request, where KMS sets
+    // kms:GrantIsForAWSResource to true; CloudWatch Logs, CloudWatch alarms, SNS, SQS and S3 use the key without
+    // grants. A Deny, rather than an Allow conditioned on that key, leaves the account-root statement as it is, so
+    // IAM policies still govern the key and the key policy lockout check passes. Key administrators are not exempt:
+    // administering the key (PutKeyPolicy, rotation, deletion, ListGrants, RevokeGrant) is not CreateGrant, and
+    // lifting the rule means changing the key policy, an audited change. An AWS service calling with its own
+    // service principal is exempt too. This is what the Control Tower control CT.KMS.PV.1 asks of a key policy.
+    // A no-op on an imported key.
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptThroughAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
     if (props.alertTopic) {
       this.alertTopic = props.alertTopic;
     } else {
@@ -118,6 +159,7 @@ export class GovernanceFoundation extends Construct {
     this.evidenceStore = new EvidenceStore(this, 'Evidence', {
       encryptionKey: this.encryptionKey,
       objectLock: props.objectLock,
+      objectLockMode: props.objectLockMode,
       expiration: props.evidenceExpiration,
     });
   }

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,19 +6,26 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Construct } from 'constructs';
-import { checkKillSwitchOptions, MAX_AUTO_PAUSE_PARAMETER_NAME } from '../lib/endpoint-validation';
+import { Construct, IConstruct } from 'constructs';
 import { GovernanceProps } from '../lib/governance';
 import {
-  defaultKillSwitchParameterName, deploymentDescription, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE, KillSwitchState,
+  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, deploymentDescription, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE,
+  KILL_SWITCH_PARAMETER_TAG, KillSwitchState,
 } from '../lib/kill-switch-protocol';
-import { PropsValidator } from '../lib/validation';
+import { maxParameterNameLength, SAGEMAKER_NAME, SSM_PARAMETER_NAME, TAG } from '../lib/policy/aws-limits';
+import { PropsValidator, UniqueNames } from '../lib/validation';
 import { KillSwitchEnforcer } from './kill-switch-enforcer';
+
+/** The kind of name `UniqueNames` keeps for kill-switch parameters (SSM parameter names are unique per account and region). */
+const PARAMETER_NAMES = 'ssm-parameter';
 
 /** Kill-switch settings of a {@link GovernedEndpoint}. */
 export interface KillSwitchOptions {
   /**
-   * Name of the SSM parameter operators flip. Letters, digits and `_ . - /`; a hierarchical name starts with `/`.
+   * Name of the SSM parameter operators flip. Letters, digits and `_ . - /`; a hierarchical name starts with `/`
+   * and has at most 15 levels; not starting with "aws" or "ssm". At most 256 characters on a `GovernedEndpoint`
+   * or with `autoPauseOn` (the name becomes a tag value), and unique among the kill switches of the app that may
+   * deploy to the same account and region.
    * @default `/governed-endpoint/<endpointName>/kill-switch`
    */
   readonly parameterName?: string;
@@ -99,14 +106,73 @@ export class KillSwitch extends Construct {
 
   private operator?: iam.IGrantable;
 
+  /**
+   * Check the options of a `KillSwitch` of an endpoint in `scope` (prop names under `prefix`), recording problems in `v`.
+   * Without a `parameterName`, the default name is derived from `endpointName`; when that is undefined (invalid), it is not checked.
+   * @internal
+   */
+  public static _checkOptions(v: PropsValidator, prefix: string, options: KillSwitchOptions, endpointName: string | undefined,
+    scope: IConstruct, context: { readonly path: string; readonly taggedOnEndpoint: boolean }): void {
+    // The enforcer adds an action and a tag to each auto-pause alarm: it must be one the app defines, in the enforcer's stack.
+    const stack = Stack.of(options.enforcer ?? scope);
+    for (const alarm of options.autoPauseOn ?? []) {
+      const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
+      if (!defined || Stack.of(alarm) !== stack) {
+        v.fail(`${prefix}.autoPauseOn`, `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack as the endpoint ` +
+          `(the library adds an action and a tag to it); received ${defined ? `an alarm of stack ${Stack.of(alarm).node.path}` : 'an imported alarm'}`);
+      }
+    }
+    if (endpointName !== undefined && !Token.isUnresolved(endpointName) && (options.autoPauseOn ?? []).length > 0) {
+      const key = `${AUTO_PAUSE_TAG_PREFIX}${endpointName}`;
+      v.check(key.length <= TAG.maxKeyLength, 'endpointName', endpointName,
+        `at most ${TAG.maxKeyLength - AUTO_PAUSE_TAG_PREFIX.length} characters with ${prefix}.autoPauseOn (the alarm's tag key ${AUTO_PAUSE_TAG_PREFIX}<endpointName> has at most ${TAG.maxKeyLength})`);
+    }
+    const explicit = options.parameterName !== undefined;
+    const name = options.parameterName ?? (endpointName === undefined ? undefined : defaultKillSwitchParameterName(endpointName));
+    if (name === undefined || Token.isUnresolved(name)) {
+      return;
+    }
+    const prop = `${prefix}.parameterName`;
+    const shown = explicit ? name : `${name} (the default, from endpointName)`;
+    const shapeOk = v.check(typeof name === 'string' && SSM_PARAMETER_NAME.characters.test(name) && !SSM_PARAMETER_NAME.reservedPrefix.test(name), prop, shown,
+      '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm" (any case)');
+    if (!shapeOk) {
+      return;
+    }
+    if (name.includes('/')) {
+      v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, shown, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
+      const levels = name.split('/').length - 1;
+      v.check(levels <= SSM_PARAMETER_NAME.maxLevels, prop, shown, `at most ${SSM_PARAMETER_NAME.maxLevels} levels (this one has ${levels})`);
+    }
+    const env = Stack.of(scope);
+    const fixed = (s: string) => (Token.isUnresolved(s) ? undefined : s);
+    const ssmMax = maxParameterNameLength(name, fixed(env.partition), fixed(env.region));
+    const tagged = context.taggedOnEndpoint || (options.autoPauseOn ?? []).length > 0;
+    if (tagged && ssmMax >= TAG.maxValueLength) {
+      v.check([...name].length <= TAG.maxValueLength, prop, shown, `at most ${TAG.maxValueLength} characters (this one has ${name.length}): the name becomes the value of ` +
+        (context.taggedOnEndpoint ? `the endpoint's tag ${KILL_SWITCH_PARAMETER_TAG}` : `the auto-pause alarms' tag ${AUTO_PAUSE_TAG_PREFIX}<endpointName>`));
+    } else {
+      v.check(name.length <= ssmMax, prop, shown, `at most ${ssmMax} characters here (this one has ${name.length}): SSM's limit of ` +
+        `${SSM_PARAMETER_NAME.maxLengthWithArn} counts the parameter's ARN prefix too`);
+    }
+    const holder = UniqueNames.holder(PARAMETER_NAMES, scope, name, context.path);
+    v.check(holder === undefined, prop, shown,
+      `a parameter name no other kill switch of this app uses where it may deploy to the same account and region ('${holder}' has it)`);
+  }
+
   constructor(scope: Construct, id: string, props: KillSwitchProps) {
     super(scope, id);
     this.endpointName = props.endpointName;
     this.endpointArn = props.endpointArn;
     this.parameterName = props.parameterName ?? defaultKillSwitchParameterName(props.endpointName);
     const v = new PropsValidator(this, 'KillSwitch');
-    checkKillSwitchOptions(v, 'killSwitch', props, props.endpointName, this);
+    const endpointNameOk = v.checkName('endpointName', props.endpointName, SAGEMAKER_NAME.maxLength, SAGEMAKER_NAME.pattern,
+      'a SageMaker endpoint name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
+    KillSwitch._checkOptions(v, 'killSwitch', props, endpointNameOk ? props.endpointName : undefined, this, { path: this.node.path, taggedOnEndpoint: false });
     v.throwIfInvalid();
+    if (!Token.isUnresolved(this.parameterName)) {
+      UniqueNames.claim(PARAMETER_NAMES, this, this.parameterName, this.node.path);
+    }
 
     this.parameter = new ssm.StringParameter(this, 'Parameter', {
       parameterName: this.parameterName,
@@ -165,8 +231,8 @@ export class KillSwitch extends Construct {
 
   /** Pause the endpoint when any of `alarms` enters ALARM. */
   public autoPauseOn(...alarms: cloudwatch.IAlarm[]): void {
-    if (alarms.length > 0 && !Token.isUnresolved(this.parameterName) && this.parameterName.length > MAX_AUTO_PAUSE_PARAMETER_NAME) {
-      throw new Error(`KillSwitch at '${this.node.path}': autoPauseOn needs a parameter name of at most ${MAX_AUTO_PAUSE_PARAMETER_NAME} characters ` +
+    if (alarms.length > 0 && !Token.isUnresolved(this.parameterName) && this.parameterName.length > TAG.maxValueLength) {
+      throw new Error(`KillSwitch at '${this.node.path}': autoPauseOn needs a parameter name of at most ${TAG.maxValueLength} characters ` +
         `(it becomes a tag value on the alarm); received ${this.parameterName.length}`);
     }
     for (const alarm of alarms) {
@@ -203,3 +269,4 @@ function describePrincipal(grantee: iam.IGrantable): string {
   const c = grantee as Partial<Construct>;
   return c.node ? c.node.path : String(grantee.grantPrincipal);
 }
+

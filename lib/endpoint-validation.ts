@@ -1,25 +1,27 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Names, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { DeploymentPolicy } from '../constructs/deployment-policy';
 import type { AlarmTimingOptions, EndpointAlarmsOptions } from '../constructs/endpoint-alarms';
-import type { AutoScalingOptions } from '../constructs/endpoint-autoscaling';
+import { EndpointAutoScaling } from '../constructs/endpoint-autoscaling';
 import type { GovernedEndpointProps } from '../constructs/governed-endpoint-props';
-import type { KillSwitchOptions } from '../constructs/kill-switch';
+import { KillSwitch } from '../constructs/kill-switch';
 import {
-  defaultSamplingPercentage, GovernanceProps, minimumInstanceCount, minimumSamplingPercentage, RiskTier, TAG_VALUE_PATTERN,
+  defaultSamplingPercentage, MINIMUM_LOG_RETENTION_DAYS, minimumInstanceCount, minimumSamplingPercentage, RiskTier,
 } from './governance';
-import { instanceFamily } from './instance-types';
-import { defaultKillSwitchParameterName } from './kill-switch-protocol';
-import { PropsValidator } from './validation';
+import { isProductionVariantInstanceType, suggestInstanceType } from './instance-types';
+import {
+  ALARM_WINDOW, AWS_LIMIT_SOURCES, INSTANCE_COUNT, maxEvaluationPeriods, PRODUCTION_VARIANT_INSTANCE_TYPES, SAGEMAKER_NAME, SAGEMAKER_VPC,
+} from './policy/aws-limits';
+import { amountIn, checkGovernance, durationReceived, PropsValidator, UniqueNames } from './validation';
 
-/** Log retention below this many days is rejected (EU AI Act Art. 19 / 26(6): at least six months). */
-export const MINIMUM_LOG_RETENTION_DAYS = 180;
+export { MINIMUM_LOG_RETENTION_DAYS } from './governance';
 
-const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
-const VARIANT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const SAGEMAKER_NAME_ALLOWED = '1 to 63 letters, digits and hyphens, starting and ending with a letter or digit';
+
+/** The kind of name `UniqueNames` keeps for endpoints: SageMaker endpoint names, unique per account and region in any case. */
+const ENDPOINT_NAMES = 'sagemaker-endpoint';
 
 /** The values a {@link GovernedEndpoint}'s resources are built with, as validation computed them from its props. */
 export interface EndpointSettings {
@@ -33,17 +35,6 @@ export interface EndpointSettings {
   readonly deployment: DeploymentPolicy;
 }
 
-/** Endpoint names already used per stack and the construct using each, compared case-insensitively (SageMaker lower-cases them in endpoint ARNs). */
-const endpointNamesByStack = new WeakMap<Stack, Map<string, string>>();
-function endpointNamesOf(stack: Stack): Map<string, string> {
-  let names = endpointNamesByStack.get(stack);
-  if (!names) {
-    names = new Map();
-    endpointNamesByStack.set(stack, names);
-  }
-  return names;
-}
-
 /**
  * Check every prop of a `GovernedEndpoint`, its own and those of the parts it creates (`alarms`, `deployment`,
  * `autoScaling`, `killSwitch`), and throw one error listing every problem, naming the prop, the value received
@@ -52,41 +43,32 @@ function endpointNamesOf(stack: Stack): Map<string, string> {
  */
 export function validateEndpointProps(scope: Construct, props: GovernedEndpointProps): EndpointSettings {
   const v = new PropsValidator(scope, 'GovernedEndpoint');
-  const gov: Partial<GovernanceProps> = props.governance ?? {};
-  const tierOk = Object.values(RiskTier).includes(gov.riskTier as RiskTier);
-  v.check(tierOk, 'governance.riskTier', gov.riskTier, `one of ${Object.values(RiskTier).join(', ')}`);
-  const tier = tierOk ? gov.riskTier as RiskTier : RiskTier.HIGH;
-
-  for (const key of ['owner', 'purpose'] as const) {
-    const value = gov[key];
-    if (typeof value === 'string' && Token.isUnresolved(value)) {
-      continue;
-    }
-    v.check(typeof value === 'string' && value.trim().length > 0, `governance.${key}`, value,
-      key === 'owner' ? 'a non-empty owner contact, e.g. "fraud-ml@example.com"' : 'a non-empty description of what the model is for');
-    if (typeof value === 'string' && value.trim().length > 0) {
-      v.checkPattern(`governance.${key}`, value, TAG_VALUE_PATTERN,
-        'at most 256 letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)');
-    }
-  }
+  const validTier = checkGovernance(v, 'governance', props.governance);
+  const tier = validTier ?? RiskTier.HIGH;
 
   v.check(props.model !== undefined, 'model', props.model, 'ModelSource.fromArtifact(...) or ModelSource.fromModelPackage(...)');
   props.model?._validate(v, 'model');
 
-  const endpointNameOk = v.checkPattern('endpointName', props.endpointName, ENDPOINT_NAME,
-    '1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
+  const endpointNameOk = v.checkName('endpointName', props.endpointName, SAGEMAKER_NAME.maxLength, SAGEMAKER_NAME.pattern, SAGEMAKER_NAME_ALLOWED);
   const variantName = props.variantName ?? 'primary';
-  v.checkPattern('variantName', variantName, VARIANT_NAME, '1 to 63 letters, digits and hyphens, starting with a letter or digit');
+  v.checkName('variantName', variantName, SAGEMAKER_NAME.maxLength, SAGEMAKER_NAME.pattern, SAGEMAKER_NAME_ALLOWED);
 
   const instanceType = props.instanceType ?? 'ml.m5.large';
-  const instanceTypeOk = v.checkPattern('instanceType', instanceType, INSTANCE_TYPE, "a SageMaker instance type 'ml.<family>.<size>', e.g. 'ml.m5.large'");
+  let instanceTypeOk = true;
+  if (!Token.isUnresolved(instanceType)) {
+    const suggestion = typeof instanceType === 'string' ? suggestInstanceType(instanceType) : undefined;
+    instanceTypeOk = v.check(isProductionVariantInstanceType(instanceType), 'instanceType', instanceType,
+      `a SageMaker instance type, one of the ${PRODUCTION_VARIANT_INSTANCE_TYPES.length} values of ${AWS_LIMIT_SOURCES.instanceType}, ` +
+      `e.g. 'ml.m5.large', 'ml.g5.xlarge' or 'ml.p6-b200.48xlarge'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
+  }
 
   const minInstances = minimumInstanceCount(tier);
   const instanceCount = props.initialInstanceCount ?? minInstances;
   let instanceCountOk = true;
   if (!Token.isUnresolved(instanceCount)) {
-    instanceCountOk = v.check(Number.isInteger(instanceCount) && instanceCount >= minInstances, 'initialInstanceCount', instanceCount,
-      `a whole number >= ${minInstances} for ${tier} tier` + (minInstances > 1 ? ' (two or more instances keep the endpoint up through an Availability Zone failure)' : ''));
+    instanceCountOk = v.check(Number.isInteger(instanceCount) && instanceCount >= minInstances && instanceCount <= INSTANCE_COUNT.max, 'initialInstanceCount', instanceCount,
+      `a whole number from ${minInstances} to ${INSTANCE_COUNT.max} for ${tier} tier` +
+      (minInstances > 1 ? ' (two or more instances keep the endpoint up through an Availability Zone failure)' : ''));
   }
 
   const samplingPercentage = props.dataCapture?.samplingPercentage ?? defaultSamplingPercentage(tier);
@@ -98,18 +80,28 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
   }
 
   const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-  if (!Token.isUnresolved(retention)) {
-    v.check(retention === logs.RetentionDays.INFINITE || retention >= MINIMUM_LOG_RETENTION_DAYS, 'logRetention', retention,
-      `at least ${MINIMUM_LOG_RETENTION_DAYS} days (logs.RetentionDays.SIX_MONTHS or longer)`);
-  }
+  v.checkLogRetention('logRetention', retention, MINIMUM_LOG_RETENTION_DAYS);
 
-  if (props.vpc === undefined) {
-    v.check(props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
-    v.check(props.securityGroups === undefined, 'securityGroups', 'set', 'only together with vpc');
-  }
+  checkNetwork(v, props);
   if (tier === RiskTier.HIGH && props.model?.modelPackageArn) {
     v.check(props.approvalGate !== false, 'approvalGate', props.approvalGate,
       'true (or unset) for HIGH tier: a registry model is deployed only once its package is Approved');
+  }
+  // An opt-out the nag packs flag needs the reason the endpoint records as the acknowledgement of their finding; a reason needs its opt-out.
+  const gateOff = props.approvalGate === false && props.model?.modelPackageArn !== undefined;
+  for (const [prop, reason, optedOut, needsReason, optOut, rule] of [
+    ['networkIsolationRiskAcceptance', props.networkIsolationRiskAcceptance, props.networkIsolation === false, true, 'networkIsolation: false', 'ModelNetworkIsolation'],
+    ['approvalGateRiskAcceptance', props.approvalGateRiskAcceptance, gateOff, tier !== RiskTier.HIGH, 'approvalGate: false for a model from ModelSource.fromModelPackage', 'ModelApprovalGate'],
+  ] as const) {
+    if (typeof reason === 'string' && Token.isUnresolved(reason)) {
+      continue;
+    }
+    if (optedOut && needsReason) {
+      v.check(typeof reason === 'string' && reason.trim().length > 0, prop, reason,
+        `a non-empty reason why ${optOut} is acceptable (recorded as the acknowledgement of AiGovernance-${rule})`);
+    } else if (!optedOut) {
+      v.check(reason === undefined, prop, reason, `only together with ${optOut}`);
+    }
   }
   if (tier === RiskTier.HIGH && props.foundation && !props.evidenceBucket) {
     v.check(props.foundation.evidenceStore.objectLockEnabled, 'foundation', 'a foundation with objectLock: false',
@@ -117,9 +109,9 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
   }
 
   // The parts the endpoint creates, checked now with the same validator: one error lists every problem.
-  const endpointName = props.endpointName ?? Names.uniqueResourceName(scope, { maxLength: 63, separator: '-' });
+  const endpointName = props.endpointName ?? Names.uniqueResourceName(scope, { maxLength: SAGEMAKER_NAME.maxLength, separator: '-' });
   const known = {
-    tier: tierOk ? tier : undefined,
+    tier: validTier,
     instanceType: instanceTypeOk ? instanceType : undefined,
     instanceCount: instanceCountOk ? instanceCount : undefined,
   };
@@ -127,19 +119,70 @@ export function validateEndpointProps(scope: Construct, props: GovernedEndpointP
   const deployment = props.deployment ?? (known.tier ? DeploymentPolicy.defaultFor(known.tier) : undefined);
   deployment?._validate(v, { ...known, variantCount: 1, serverless: false, rollbackAlarmCount: rollbackAlarmCount(props.alarms) });
   if (props.autoScaling) {
-    checkAutoScalingOptions(v, 'autoScaling', props.autoScaling, { instanceType: known.instanceType, initialInstanceCount: known.instanceCount, riskTier: known.tier });
+    EndpointAutoScaling._checkOptions(v, 'autoScaling', props.autoScaling, { instanceType: known.instanceType, initialInstanceCount: known.instanceCount, riskTier: known.tier });
   }
-  checkKillSwitchOptions(v, 'killSwitch', props.killSwitch ?? {}, endpointNameOk ? endpointName : undefined, scope);
-  const names = endpointNamesOf(Stack.of(scope));
   const key = Token.isUnresolved(endpointName) ? undefined : endpointName.toLowerCase();
-  const taken = key === undefined ? undefined : names.get(key);
+  const taken = key === undefined ? undefined : UniqueNames.holder(ENDPOINT_NAMES, scope, key, scope.node.path);
   v.check(taken === undefined, 'endpointName', endpointName,
-    `a name no other GovernedEndpoint in this stack uses (SageMaker endpoint names are unique per account and region; '${taken}' has it)`);
+    'a name no other GovernedEndpoint of this app uses where it may deploy to the same account and region ' +
+    `(SageMaker endpoint names are unique per account and region, in any case; '${taken}' has it)`);
+  KillSwitch._checkOptions(v, 'killSwitch', props.killSwitch ?? {}, endpointNameOk && taken === undefined ? endpointName : undefined, scope,
+    { path: `${scope.node.path}/KillSwitch`, taggedOnEndpoint: true });
   v.throwIfInvalid();
   if (key !== undefined) {
-    names.set(key, scope.node.path);
+    UniqueNames.claim(ENDPOINT_NAMES, scope, key, scope.node.path);
   }
   return { endpointName, tier, instanceType, instanceCount, samplingPercentage, retention, variantName, deployment: deployment! };
+}
+
+/**
+ * The VPC props: subnets and security groups only with a VPC, and a subnet selection the VPC can satisfy with 1 to 16
+ * subnets (SageMaker `VpcConfig`), checked here so that a VPC without the subnets fails before any resource exists.
+ */
+function checkNetwork(v: PropsValidator, props: GovernedEndpointProps): void {
+  if (props.vpc === undefined) {
+    v.check(props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
+    v.check(props.securityGroups === undefined, 'securityGroups', 'set', 'only together with vpc');
+    return;
+  }
+  const prop = props.vpcSubnets ? 'vpcSubnets' : 'vpc';
+  const received = props.vpcSubnets
+    ? `${describeSelection(props.vpcSubnets)} of VPC ${props.vpc.node.path}`
+    : `VPC ${props.vpc.node.path} with the default vpcSubnets (its private subnets with egress)`;
+  let subnetIds: string[] | undefined;
+  try {
+    subnetIds = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+  } catch (e) {
+    v.check(false, prop, received, props.vpcSubnets
+      ? `a selection of subnets the VPC has (${firstLine(e)})`
+      : `a VPC with private subnets with egress for the model, or vpcSubnets selecting subnets it has (${firstLine(e)})`);
+  }
+  if (subnetIds !== undefined && !Token.isUnresolved(subnetIds)) {
+    v.check(subnetIds.length >= SAGEMAKER_VPC.minSubnets && subnetIds.length <= SAGEMAKER_VPC.maxSubnets, prop, `${received}: ${subnetIds.length} subnets`,
+      `${SAGEMAKER_VPC.minSubnets} to ${SAGEMAKER_VPC.maxSubnets} subnets (SageMaker VpcConfig.Subnets)`);
+  }
+  const groups = props.securityGroups;
+  if (groups !== undefined && !Token.isUnresolved(groups)) {
+    v.check(groups.length >= SAGEMAKER_VPC.minSecurityGroups && groups.length <= SAGEMAKER_VPC.maxSecurityGroups, 'securityGroups', `${groups.length} security groups`,
+      `${SAGEMAKER_VPC.minSecurityGroups} to ${SAGEMAKER_VPC.maxSecurityGroups} security groups (SageMaker VpcConfig.SecurityGroupIds)`);
+  }
+}
+
+/** A subnet selection in words, e.g. `subnetType PRIVATE_ISOLATED`. */
+function describeSelection(s: ec2.SubnetSelection): string {
+  const parts = [
+    s.subnetType !== undefined ? `subnetType ${s.subnetType}` : undefined,
+    s.subnetGroupName !== undefined ? `subnetGroupName "${s.subnetGroupName}"` : undefined,
+    s.availabilityZones !== undefined ? `availabilityZones ${s.availabilityZones.join(', ')}` : undefined,
+    s.subnets !== undefined ? `${s.subnets.length} subnets` : undefined,
+    s.subnetFilters !== undefined ? `${s.subnetFilters.length} subnet filters` : undefined,
+    s.onePerAz ? 'onePerAz' : undefined,
+  ].filter((p) => p !== undefined);
+  return `the selection { ${parts.join(', ') || 'empty'} }`;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
 /** When an alarm looks and how many bad periods it needs, once validated. */
@@ -224,100 +267,36 @@ export function rollbackAlarmCount(options: EndpointAlarmsOptions = {}): number 
   return [options.serverErrorRate, options.clientErrorRate, options.modelLatency, options.modelErrors].filter((o) => o?.enabled !== false).length;
 }
 
-/** Validate an alarm's timing; undefined when the alarm is turned off. */
+/**
+ * Validate an alarm's timing against CloudWatch's limits (PutMetricAlarm): the period is a whole number of minutes
+ * (CloudWatch also takes 10, 20 and 30 seconds, but SageMaker publishes endpoint metrics once a minute, so a shorter
+ * period only finds missing data), and `period x evaluationPeriods` is at most one day for periods under an hour,
+ * seven days otherwise. Undefined when the alarm is turned off.
+ */
 function timing(v: PropsValidator, prop: string, o: AlarmTimingOptions | undefined, minutes: number, evaluations: number, datapoints: number): AlarmTiming | undefined {
   if (o?.enabled === false) {
     return undefined;
   }
   const period = o?.period ?? Duration.minutes(minutes);
-  const seconds = period.toSeconds({ integral: false });
+  const seconds = amountIn(period, 'seconds');
   const evaluationPeriods = o?.evaluationPeriods ?? evaluations;
   const datapointsToAlarm = o?.datapointsToAlarm ?? Math.min(datapoints, evaluationPeriods);
-  if (!Token.isUnresolved(seconds)) {
-    v.check(seconds >= 60 && seconds % 60 === 0, `${prop}.period`, period.toHumanString(),
-      'a whole number of minutes, at least Duration.minutes(1) (SageMaker publishes endpoint metrics every minute)');
+  let periodOk = true;
+  if (seconds !== undefined) {
+    periodOk = v.check(Number.isInteger(seconds) && seconds >= ALARM_WINDOW.periodMultipleSeconds && seconds % ALARM_WINDOW.periodMultipleSeconds === 0
+      && seconds <= ALARM_WINDOW.maxWindowSeconds, `${prop}.period`, durationReceived(period, 'seconds'),
+    'a whole number of minutes from Duration.minutes(1) to Duration.days(7) (SageMaker publishes endpoint metrics every minute; ' +
+      'CloudWatch takes periods of whole minutes up to a 7-day window)');
   }
-  v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, Math.max(1, Math.floor(86400 / Math.max(seconds, 60))));
-  v.checkInteger(`${prop}.datapointsToAlarm`, datapointsToAlarm, 1, Number.isInteger(evaluationPeriods) ? Math.max(1, evaluationPeriods) : 1);
-  return { period, evaluationPeriods, datapointsToAlarm };
-}
-
-/** What autoscaling knows of its endpoint; a value is undefined when it is invalid, and the checks that need it are skipped. */
-export interface AutoScalingTarget {
-  readonly instanceType?: string;
-  readonly initialInstanceCount?: number;
-  readonly riskTier?: RiskTier;
-}
-
-/** Check the options of `EndpointAutoScaling` (prop names under `prefix`), recording problems in `v`; returns the cooldowns in seconds. */
-export function checkAutoScalingOptions(v: PropsValidator, prefix: string, options: AutoScalingOptions, target: AutoScalingTarget):
-{ readonly scaleInCooldown: number; readonly scaleOutCooldown: number } {
-  const floor = target.riskTier ? minimumInstanceCount(target.riskTier) : 1;
-  const min = options.minCapacity ?? target.initialInstanceCount;
-  const max = options.maxCapacity;
-  if (target.instanceType !== undefined) {
-    const family = instanceFamily(target.instanceType);
-    v.check(family === undefined || !family.startsWith('t'), 'instanceType', target.instanceType,
-      `a non-burstable instance type when ${prefix} is set: SageMaker cannot autoscale burstable (ml.t*) instances; use e.g. ml.m5.large or ml.c5.large`);
-  }
-  v.checkInteger(`${prefix}.minCapacity`, min, floor, Number.MAX_SAFE_INTEGER);
-  if (min !== undefined && !Token.isUnresolved(min) && Number.isInteger(min) && min >= floor) {
-    v.checkInteger(`${prefix}.maxCapacity`, max, min, Number.MAX_SAFE_INTEGER);
+  const maxEvaluations = seconds !== undefined && periodOk ? maxEvaluationPeriods(seconds) : undefined;
+  if (maxEvaluations !== undefined) {
+    const window = seconds! < ALARM_WINDOW.shortPeriodBelowSeconds ? 'one day for periods under an hour' : 'seven days';
+    v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, maxEvaluations,
+      ` for a period of ${durationReceived(period, 'seconds')} (CloudWatch: period x evaluationPeriods is at most ${window})`);
   } else {
-    v.checkInteger(`${prefix}.maxCapacity`, max, Math.max(floor, 1), Number.MAX_SAFE_INTEGER);
+    v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, Math.floor(ALARM_WINDOW.maxWindowSeconds / ALARM_WINDOW.periodMultipleSeconds));
   }
-  const initial = target.initialInstanceCount;
-  if (min !== undefined && initial !== undefined && ![min, max, initial].some((n) => Token.isUnresolved(n))) {
-    v.check(initial >= min && initial <= max, 'initialInstanceCount', initial,
-      `a count within ${prefix}.minCapacity (${min}) and ${prefix}.maxCapacity (${max})`);
-  }
-  if (!Token.isUnresolved(options.targetInvocationsPerInstance)) {
-    v.check(Number.isFinite(options.targetInvocationsPerInstance) && options.targetInvocationsPerInstance > 0,
-      `${prefix}.targetInvocationsPerInstance`, options.targetInvocationsPerInstance, 'a number of requests per instance per minute greater than 0');
-  }
-  return {
-    scaleInCooldown: cooldown(v, `${prefix}.scaleInCooldown`, options.scaleInCooldown ?? Duration.minutes(5)),
-    scaleOutCooldown: cooldown(v, `${prefix}.scaleOutCooldown`, options.scaleOutCooldown ?? Duration.minutes(1)),
-  };
-}
-
-function cooldown(v: PropsValidator, prop: string, d: Duration): number {
-  const s = d.toSeconds({ integral: false });
-  if (!Token.isUnresolved(s)) {
-    v.check(Number.isInteger(s) && s >= 0, prop, d.toHumanString(), 'a whole number of seconds, 0 or more');
-  }
-  return s;
-}
-
-const PARAMETER_NAME = /^(?!\/?(aws|ssm))[a-zA-Z0-9_.\-/]{1,1011}$/i;
-/** Tag values are at most 256 characters: the auto-pause tag carries the parameter name. */
-export const MAX_AUTO_PAUSE_PARAMETER_NAME = 256;
-
-/**
- * Check the options of a `KillSwitch` of an endpoint in `scope` (prop names under `prefix`), recording problems in `v`.
- * Without a `parameterName`, the default name is derived from `endpointName`; when that is undefined (invalid), it is not checked.
- */
-export function checkKillSwitchOptions(v: PropsValidator, prefix: string, options: KillSwitchOptions, endpointName: string | undefined, scope: IConstruct): void {
-  // The enforcer adds an action and a tag to each auto-pause alarm: it must be one the app defines, in the enforcer's stack.
-  const stack = Stack.of(options.enforcer ?? scope);
-  for (const alarm of options.autoPauseOn ?? []) {
-    const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
-    if (!defined || Stack.of(alarm) !== stack) {
-      v.fail(`${prefix}.autoPauseOn`, `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack as the endpoint ` +
-        `(the library adds an action and a tag to it); received ${defined ? `an alarm of stack ${Stack.of(alarm).node.path}` : 'an imported alarm'}`);
-    }
-  }
-  const name = options.parameterName ?? (endpointName === undefined ? undefined : defaultKillSwitchParameterName(endpointName));
-  if (name === undefined || Token.isUnresolved(name)) {
-    return;
-  }
-  const prop = `${prefix}.parameterName`;
-  v.checkPattern(prop, name, PARAMETER_NAME, '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm"');
-  if (name.includes('/')) {
-    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, name, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
-    v.check(name.split('/').length - 1 <= 15, prop, name, 'at most 15 levels');
-  }
-  if ((options.autoPauseOn ?? []).length > 0) {
-    v.check(name.length <= MAX_AUTO_PAUSE_PARAMETER_NAME, prop, name, `at most ${MAX_AUTO_PAUSE_PARAMETER_NAME} characters with autoPauseOn (the name becomes a tag value)`);
-  }
+  const evaluationsOk = Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1;
+  v.checkInteger(`${prop}.datapointsToAlarm`, datapointsToAlarm, 1, evaluationsOk ? evaluationPeriods : 1, evaluationsOk ? ' (at most evaluationPeriods)' : '');
+  return { period, evaluationPeriods, datapointsToAlarm };
 }

@@ -34,12 +34,16 @@ export const GovernanceTags = {
   KILL_SWITCH: 'governance:kill-switch',
 } as const;
 
-/** Minimum production-variant instance count per tier. */
+/**
+ * Minimum production-variant instance count per tier: one for LOW, two (an Availability Zone failure away from
+ * an outage otherwise) for MEDIUM and HIGH. `GovernedEndpoint` refuses fewer; the `AiGovernance` pack's
+ * `minimumInstanceCount` defaults to the MEDIUM/HIGH floor.
+ */
 export function minimumInstanceCount(tier: RiskTier): number {
   return tier === RiskTier.LOW ? 1 : 2;
 }
 
-/** Default data-capture sampling percentage per tier. */
+/** Default data-capture sampling percentage per tier: 100 for HIGH, 50 for MEDIUM, the floor (20) for LOW. */
 export function defaultSamplingPercentage(tier: RiskTier): number {
   switch (tier) {
     case RiskTier.HIGH:
@@ -47,14 +51,21 @@ export function defaultSamplingPercentage(tier: RiskTier): number {
     case RiskTier.MEDIUM:
       return 50;
     default:
-      return 20;
+      return minimumSamplingPercentage(tier);
   }
 }
 
-/** Minimum data-capture sampling percentage per tier. */
+/**
+ * Minimum data-capture sampling percentage per tier: every request for HIGH, one in five for LOW and MEDIUM.
+ * `GovernedEndpoint` refuses less, and the `AiGovernance` pack's sampling floors default to these values, so an
+ * endpoint the construct accepts always passes the pack.
+ */
 export function minimumSamplingPercentage(tier: RiskTier): number {
-  return tier === RiskTier.HIGH ? 100 : 0;
+  return tier === RiskTier.HIGH ? 100 : 20;
 }
 
 /** Tag values: letters, digits, spaces and `_ . : / = + - @`, at most 256 characters. */
 export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+
+/** Log retention below this many days is rejected (EU AI Act Art. 19 / 26(6): at least six months). */
+export const MINIMUM_LOG_RETENTION_DAYS = 180;

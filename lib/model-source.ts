@@ -1,11 +1,12 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SAGEMAKER_CONTAINER, SAGEMAKER_NAME } from './policy/aws-limits';
 import { PropsValidator } from './validation';
 
 const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)(?::([\w][\w.-]{0,127})|@sha256:[a-f0-9]{64})?$/;
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(\/\d+)?$/;
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/([a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})(\/\d+)?$/;
 
 /** The inference container image of a model. */
 export class ModelImage {
@@ -41,7 +42,8 @@ export class ModelImage {
   /** @internal */
   public _validate(v: PropsValidator, prop: string): void {
     v.check(Token.isUnresolved(this.imageUri) || this.imageUri.trim().length > 0, prop, this.imageUri, 'a container image URI');
-    v.checkPattern(prop, this.imageUri, /^\S{1,255}$/, 'an image URI of at most 255 characters without spaces');
+    v.checkPattern(prop, this.imageUri, new RegExp(`^\\S{1,${SAGEMAKER_CONTAINER.maxImageLength}}$`),
+      `an image URI of at most ${SAGEMAKER_CONTAINER.maxImageLength} characters without spaces`);
   }
 }
 
@@ -74,7 +76,9 @@ export class ModelArtifact {
     if (Token.isUnresolved(this.url)) {
       return;
     }
-    v.check(this.objectArn !== undefined, prop, this.url, "an S3 URL 's3://<bucket>/<key>'");
+    v.check(this.objectArn !== undefined && this.url.length <= SAGEMAKER_CONTAINER.maxModelDataUrlLength, prop, this.url,
+      `an S3 URL 's3://<bucket>/<key>' of at most ${SAGEMAKER_CONTAINER.maxModelDataUrlLength} characters` +
+      (this.url.length > SAGEMAKER_CONTAINER.maxModelDataUrlLength ? ` (this one has ${this.url.length})` : ''));
     if (this.key !== undefined && !Token.isUnresolved(this.key)) {
       v.check(!this.key.includes('*') && !this.key.endsWith('/'), prop, this.url,
         'one object (no wildcards, not a prefix ending in "/"): the execution role reads that object only');
@@ -139,11 +143,37 @@ export class ModelSource {
 
   /** @internal */
   public _validate(v: PropsValidator, prop: string): void {
-    if (this.modelPackageArn !== undefined) {
-      v.checkPattern(`${prop}.modelPackageArn`, this.modelPackageArn, MODEL_PACKAGE_ARN,
-        "a versioned model package ARN 'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>'");
+    if (this.modelPackageArn !== undefined && !Token.isUnresolved(this.modelPackageArn)) {
+      const group = MODEL_PACKAGE_ARN.exec(this.modelPackageArn)?.[1];
+      v.check(group !== undefined && group.length <= SAGEMAKER_NAME.maxLength, `${prop}.modelPackageArn`, this.modelPackageArn,
+        "a versioned model package ARN 'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>', " +
+        'the group name 1 to 63 letters, digits and hyphens');
     }
     this.image?._validate(v, `${prop}.image`);
     this.artifact?._validate(v, `${prop}.artifact`);
+    this.validateEnvironment(v, `${prop}.environment`);
+  }
+
+  private validateEnvironment(v: PropsValidator, prop: string): void {
+    const env = this.environment;
+    if (env === undefined || Token.isUnresolved(env)) {
+      return;
+    }
+    const entries = Object.entries(env);
+    v.check(entries.length <= SAGEMAKER_CONTAINER.maxEnvironmentEntries, prop, `${entries.length} variables`,
+      `at most ${SAGEMAKER_CONTAINER.maxEnvironmentEntries} variables (SageMaker ContainerDefinition.Environment)`);
+    let bytes = 0;
+    for (const [key, value] of entries) {
+      v.check(SAGEMAKER_CONTAINER.environmentKey.test(key) && key.length <= SAGEMAKER_CONTAINER.maxEnvironmentKeyLength, prop, key,
+        `variable names of at most ${SAGEMAKER_CONTAINER.maxEnvironmentKeyLength} letters, digits and _, not starting with a digit`);
+      if (typeof value === 'string' && Token.isUnresolved(value)) {
+        continue;
+      }
+      v.check(typeof value === 'string' && value.length <= SAGEMAKER_CONTAINER.maxEnvironmentValueLength, `${prop}.${key}`, value,
+        `a string of at most ${SAGEMAKER_CONTAINER.maxEnvironmentValueLength} characters`);
+      bytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+    }
+    v.check(bytes <= SAGEMAKER_CONTAINER.maxEnvironmentBytes, prop, `${bytes} bytes of names and values`,
+      `at most ${SAGEMAKER_CONTAINER.maxEnvironmentBytes} bytes in all (SageMaker ContainerDefinition.Environment)`);
   }
 }

@@ -285,12 +285,25 @@ describe('EndpointAlarms rejects bad input, naming the prop and the allowed rang
     ['a memory threshold of 0%', { memoryUtilization: { threshold: 0 } }, /alarms\.memoryUtilization\.threshold: received 0; allowed: 1 to 100 percent/],
     ['a 30-second period', { modelLatency: { period: Duration.seconds(30) } }, /alarms\.modelLatency\.period: received "30 seconds"; allowed: a whole number of minutes/],
     ['zero evaluation periods', { diskUtilization: { evaluationPeriods: 0 } }, /alarms\.diskUtilization\.evaluationPeriods: received 0; allowed: a whole number from 1 to 1440/],
-    ['more datapoints than periods', { serverErrorRate: { evaluationPeriods: 3, datapointsToAlarm: 4 } }, /alarms\.serverErrorRate\.datapointsToAlarm: received 4; allowed: a whole number from 1 to 3/],
-    ['a look-back over a day', { zeroTraffic: { period: Duration.hours(1), evaluationPeriods: 25 } }, /alarms\.zeroTraffic\.evaluationPeriods: received 25; allowed: a whole number from 1 to 24/],
+    ['more datapoints than periods', { serverErrorRate: { evaluationPeriods: 3, datapointsToAlarm: 4 } }, /alarms\.serverErrorRate\.datapointsToAlarm: received 4; allowed: a whole number from 1 to 3 \(at most evaluationPeriods\)/],
+    ['a look-back over a day with periods under an hour', { zeroTraffic: { period: Duration.minutes(59), evaluationPeriods: 25 } },
+      /alarms\.zeroTraffic\.evaluationPeriods: received 25; allowed: a whole number from 1 to 24 for a period of 3540 seconds \(Duration\.minutes\(59\)\) \(CloudWatch: period x evaluationPeriods is at most one day for periods under an hour\)/],
+    ['a look-back over seven days with hourly periods', { zeroTraffic: { period: Duration.hours(1), evaluationPeriods: 169 } },
+      /alarms\.zeroTraffic\.evaluationPeriods: received 169; allowed: a whole number from 1 to 168 for a period of 3600 seconds \(Duration\.hours\(1\)\) \(CloudWatch: period x evaluationPeriods is at most seven days\)/],
+    ['a period over seven days', { modelErrors: { period: Duration.days(8) } }, /alarms\.modelErrors\.period: received "691200 seconds \(Duration\.days\(8\)\)"; allowed: a whole number of minutes from Duration\.minutes\(1\) to Duration\.days\(7\)/],
     ['a fractional minimum of invocations', { clientErrorRate: { minimumInvocations: 2.5 } }, /alarms\.clientErrorRate\.minimumInvocations: received 2\.5; allowed: a whole number from 1/],
     ['an e-mail without a domain', { emailSubscriptions: ['oncall'] }, /alarms\.emailSubscriptions\[0\]: received "oncall"; allowed: an e-mail address/],
   ])('%s', (_name, alarms, message) => {
     expect(() => alarmsOf(alarms)).toThrow(message);
+  });
+
+  test.each<[string, EndpointAlarmsOptions]>([
+    ['hourly periods over the full seven days CloudWatch allows', { zeroTraffic: { period: Duration.hours(1), evaluationPeriods: 168, datapointsToAlarm: 168 } }],
+    ['59-minute periods over one day', { zeroTraffic: { period: Duration.minutes(59), evaluationPeriods: 24 } }],
+    ['one-minute periods over one day', { modelErrors: { evaluationPeriods: 1440 } }],
+    ['one seven-day period', { diskUtilization: { period: Duration.days(7), evaluationPeriods: 1, datapointsToAlarm: 1 } }],
+  ])('GIVEN %s WHEN the alarms are built THEN CloudWatch\'s window limits accept them', (_name, alarms) => {
+    expect(() => alarmsOf(alarms)).not.toThrow();
   });
 
   test('every problem is reported in one error', () => {

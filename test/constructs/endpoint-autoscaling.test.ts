@@ -99,7 +99,11 @@ describe('EndpointAutoScaling rejects bad input, naming the prop and the allowed
     ['a target of zero requests', { maxCapacity: 4, targetInvocationsPerInstance: 0 }, {},
       /autoScaling\.targetInvocationsPerInstance: received 0; allowed: a number of requests per instance per minute greater than 0/],
     ['a cooldown in fractions of a second', { maxCapacity: 4, targetInvocationsPerInstance: 100, scaleOutCooldown: Duration.millis(1500) }, {},
-      /autoScaling\.scaleOutCooldown: received "1 second 500 millis"; allowed: a whole number of seconds, 0 or more/],
+      /autoScaling\.scaleOutCooldown: received "1\.5 seconds \(Duration\.millis\(1500\)\)"; allowed: a whole number of seconds from 0 to 2147483647/],
+    ['a maximum beyond an API Integer', { maxCapacity: 2 ** 31, targetInvocationsPerInstance: 100 }, {},
+      /autoScaling\.maxCapacity: received 2147483648; allowed: a whole number from 2 to 2147483647/],
+    ['a cooldown beyond an API Integer of seconds', { maxCapacity: 4, targetInvocationsPerInstance: 100, scaleInCooldown: Duration.seconds(2 ** 31) }, {},
+      /autoScaling\.scaleInCooldown: received "2147483648 seconds"; allowed: a whole number of seconds from 0 to 2147483647/],
     ['a minimum of zero on LOW tier', { minCapacity: 0, maxCapacity: 2, targetInvocationsPerInstance: 100 }, { governance: LOW },
       /autoScaling\.minCapacity: received 0; allowed: a whole number from 1 to/],
   ])('%s', (_name, autoScaling, overrides, message) => {

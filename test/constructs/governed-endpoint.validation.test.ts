@@ -1,5 +1,4 @@
-import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,23 +22,23 @@ const medium = { ...low, riskTier: RiskTier.MEDIUM };
 
 describe('GovernedEndpoint rejects bad input at synth, naming the prop, the value and what is allowed', () => {
   test.each<[string, Partial<GovernedEndpointProps>, RegExp]>([
-    ['an instance type without the ml. prefix', { instanceType: 'm5.large' }, /instanceType: received "m5\.large"; allowed: a SageMaker instance type 'ml\.<family>\.<size>'/],
+    ['an instance type without the ml. prefix', { instanceType: 'm5.large' }, /instanceType: received "m5\.large"; allowed: a SageMaker instance type, one of the \d+ values of ProductionVariantInstanceType .*did you mean 'ml\.m5\.large'/],
     ['an instance type with spaces', { instanceType: 'ml.m5 .large' }, /instanceType: received "ml\.m5 \.large"/],
-    ['zero instances on LOW tier', { governance: low, initialInstanceCount: 0 }, /initialInstanceCount: received 0; allowed: a whole number >= 1 for LOW tier/],
-    ['a fractional instance count', { governance: low, initialInstanceCount: 1.5 }, /initialInstanceCount: received 1\.5; allowed: a whole number >= 1/],
-    ['one instance on MEDIUM tier', { governance: medium, initialInstanceCount: 1 }, /initialInstanceCount: received 1; allowed: a whole number >= 2 for MEDIUM tier/],
-    ['one instance on HIGH tier', { initialInstanceCount: 1 }, /initialInstanceCount: received 1; allowed: a whole number >= 2 for HIGH tier/],
-    ['sampling above 100', { governance: low, dataCapture: { samplingPercentage: 101 } }, /dataCapture\.samplingPercentage: received 101; allowed: a whole number from 0 to 100/],
-    ['negative sampling', { governance: low, dataCapture: { samplingPercentage: -1 } }, /dataCapture\.samplingPercentage: received -1; allowed: a whole number from 0 to 100/],
+    ['zero instances on LOW tier', { governance: low, initialInstanceCount: 0 }, /initialInstanceCount: received 0; allowed: a whole number from 1 to 2147483647 for LOW tier/],
+    ['a fractional instance count', { governance: low, initialInstanceCount: 1.5 }, /initialInstanceCount: received 1\.5; allowed: a whole number from 1 to 2147483647/],
+    ['one instance on MEDIUM tier', { governance: medium, initialInstanceCount: 1 }, /initialInstanceCount: received 1; allowed: a whole number from 2 to 2147483647 for MEDIUM tier/],
+    ['one instance on HIGH tier', { initialInstanceCount: 1 }, /initialInstanceCount: received 1; allowed: a whole number from 2 to 2147483647 for HIGH tier/],
+    ['sampling above 100', { governance: low, dataCapture: { samplingPercentage: 101 } }, /dataCapture\.samplingPercentage: received 101; allowed: a whole number from 20 to 100/],
+    ['negative sampling', { governance: low, dataCapture: { samplingPercentage: -1 } }, /dataCapture\.samplingPercentage: received -1; allowed: a whole number from 20 to 100/],
     ['less than full capture on HIGH tier', { dataCapture: { samplingPercentage: 50 } }, /dataCapture\.samplingPercentage: received 50; allowed: 100 for HIGH tier/],
-    ['log retention below 180 days', { logRetention: logs.RetentionDays.THREE_MONTHS }, /logRetention: received 90; allowed: at least 180 days/],
+    ['log retention below 180 days', { logRetention: logs.RetentionDays.THREE_MONTHS }, /logRetention: received 90; allowed: at least 180 days, as CloudWatch Logs takes them: one of 180, 365, 400/],
     ['an endpoint name with underscores', { endpointName: 'fraud_scoring' }, /endpointName: received "fraud_scoring"; allowed: 1 to 63 letters, digits and hyphens/],
     ['an endpoint name starting with a hyphen', { endpointName: '-fraud' }, /endpointName: received "-fraud"/],
     ['an endpoint name of 64 characters', { endpointName: 'a'.repeat(64) }, /endpointName: received "a{64}"/],
     ['an empty owner', { governance: { ...low, owner: '' } }, /governance\.owner: received ""; allowed: a non-empty owner contact/],
     ['a blank owner', { governance: { ...low, owner: '   ' } }, /governance\.owner: received " {3}"; allowed: a non-empty owner contact/],
     ['a missing owner', { governance: { purpose: 'p', riskTier: RiskTier.LOW } as any }, /governance\.owner: received undefined/],
-    ['an owner that cannot be a tag value', { governance: { ...low, owner: 'fraud-ml, risk-ml' } }, /governance\.owner: received "fraud-ml, risk-ml"; allowed: at most 256 letters/],
+    ['an owner that cannot be a tag value', { governance: { ...low, owner: 'fraud-ml, risk-ml' } }, /governance\.owner: received "fraud-ml, risk-ml"; allowed: a tag value of at most 256 characters.*governance:owner\); "," is not allowed/],
     ['an empty purpose', { governance: { ...low, purpose: '' } }, /governance\.purpose: received ""/],
     ['an unknown risk tier', { governance: { ...low, riskTier: 'CRITICAL' as RiskTier } }, /governance\.riskTier: received "CRITICAL"; allowed: one of LOW, MEDIUM, HIGH/],
     ['a lower-case risk tier', { governance: { ...low, riskTier: 'high' as RiskTier } }, /governance\.riskTier: received "high"/],
@@ -71,7 +70,7 @@ describe('GovernedEndpoint rejects bad input at synth, naming the prop, the valu
     const stack = newStack();
     const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     expect(() => new EvidenceStore(stack, 'Evidence', { encryptionKey, expiration: Duration.days(200) }))
-      .toThrow(/expiration: received "200 days"; allowed: at least 365 days/);
+      .toThrow(/expiration: received "200 days"; allowed: a whole number of days from 365 to 2147483647/);
   });
 
   test('tokens are skipped, not rejected', () => {
@@ -144,10 +143,10 @@ describe('GovernedEndpoint checks the props of the parts it creates with its own
     }));
     // WHEN the endpoint is built
     expect(attempt).toThrow(/alarms\.cpuUtilization\.threshold[\s\S]*deployment\.stepSize[\s\S]*autoScaling\.maxCapacity[\s\S]*killSwitch\.parameterName/);
-    // THEN the endpoint has no children, the stack has no foundation, and the template has no resource
+    // THEN the endpoint has no children, the stack has no foundation, and the tree holds no resource
     expect(stack.node.findChild('Scoring').node.children).toEqual([]);
     expect(stack.node.children.map((c) => c.node.id)).toEqual(['Scoring']);
-    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
+    expect(stack.node.findAll().filter(CfnResource.isCfnResource)).toEqual([]);
   });
 
   test('the rollback alarms are counted from the alarms props, before the alarms exist', () => {
@@ -169,7 +168,7 @@ describe('GovernedEndpoint checks the props of the parts it creates with its own
     }, /initialInstanceCount: received 1\.5/, /autoScaling\.minCapacity|within autoScaling/],
     ['a bad instance type: autoscaling does not judge its family', {
       instanceType: 'ml.t2.Medium', autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 100 },
-    }, /instanceType: received "ml\.t2\.Medium"; allowed: a SageMaker instance type/, /non-burstable/],
+    }, /instanceType: received "ml\.t2\.Medium"; allowed: a SageMaker instance type.*did you mean 'ml\.t2\.medium'/, /non-burstable/],
     ['a bad instance type: the default deployment does not judge its family', {
       instanceType: 'ml.inf1.XLarge',
     }, /instanceType: received "ml\.inf1\.XLarge"; allowed: a SageMaker instance type/, /deployment/],
@@ -208,20 +207,33 @@ describe('the parts, used on their own, still validate their props', () => {
   });
 });
 
-describe('endpoint names are unique in a stack', () => {
-  test('a second endpoint with the same name (in any case) is rejected before it creates anything, naming the first', () => {
+describe('endpoint names are unique where stacks of one app may deploy together', () => {
+  test('GIVEN an endpoint named fraud-scoring WHEN another in the stack takes the name in another case THEN it is rejected before it creates anything, naming the first', () => {
     // GIVEN an endpoint named fraud-scoring
     const stack = newStack();
     new GovernedEndpoint(stack, 'First', endpointProps({ endpointName: 'fraud-scoring' }));
     // WHEN another one takes the same name, differently cased
     const second = () => new GovernedEndpoint(stack, 'Second', endpointProps({ endpointName: 'Fraud-Scoring' }));
     // THEN the error names the prop, the value and the endpoint that has it
-    expect(second).toThrow(/endpointName: received "Fraud-Scoring"; allowed: a name no other GovernedEndpoint in this stack uses .*'TestStack\/First' has it/);
+    expect(second).toThrow(/endpointName: received "Fraud-Scoring"; allowed: a name no other GovernedEndpoint of this app uses where it may deploy to the same account and region .*'TestStack\/First' has it/);
+    expect(stack.node.findChild('Second').node.children).toEqual([]);
   });
 
-  test('the same name in two stacks is fine', () => {
+  test('GIVEN two stacks of one app without a fixed account or region WHEN both use the same endpoint name THEN the second is rejected (both would deploy to the same account and region)', () => {
     const app = new App();
     new GovernedEndpoint(new Stack(app, 'A'), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }));
-    expect(() => new GovernedEndpoint(new Stack(app, 'B'), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }))).not.toThrow();
+    expect(() => new GovernedEndpoint(new Stack(app, 'B'), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' })))
+      .toThrow(/endpointName: received "fraud-scoring"; allowed: a name no other GovernedEndpoint of this app uses .*'A\/Scoring' has it/);
+  });
+
+  test('GIVEN two stacks of one app in different regions WHEN both use the same endpoint name and default kill-switch parameter THEN both are accepted', () => {
+    const app = new App();
+    new GovernedEndpoint(new Stack(app, 'A', { env: { region: 'eu-west-1' } }), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }));
+    expect(() => new GovernedEndpoint(new Stack(app, 'B', { env: { region: 'us-east-1' } }), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }))).not.toThrow();
+  });
+
+  test('GIVEN two apps WHEN each has an endpoint with the same name THEN both are accepted (an app is checked on its own)', () => {
+    new GovernedEndpoint(newStack(), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }));
+    expect(() => new GovernedEndpoint(newStack(), 'Scoring', endpointProps({ endpointName: 'fraud-scoring' }))).not.toThrow();
   });
 });
