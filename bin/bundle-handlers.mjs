@@ -27,6 +27,10 @@ for (const name of names) {
     // Prefer the ES-module builds of dependencies: the AWS SDK v3 then tree-shakes to what the handler
     // imports (for the kill-switch enforcer: 1.4 MB -> 0.6 MB, module load about 3x faster).
     mainFields: ['module', 'main'],
+    // The SDK loads `node:http`/`node:https` with `await import(...)`. In a CommonJS bundle that becomes
+    // `Promise.resolve().then(() => require(...))`: the same modules, loaded without the ES module loader, so the
+    // bundle also runs where only `require` is available (for example the handler tests' module sandbox).
+    supported: { 'dynamic-import': false },
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',

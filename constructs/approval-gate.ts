@@ -1,4 +1,4 @@
-import { CustomResource, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,9 @@ import { GovernedFunction } from './governed-function';
 
 /** The CloudFormation type of the gate; the governance nag pack looks for it. */
 export const APPROVAL_GATE_RESOURCE_TYPE = 'Custom::ModelApprovalGate';
+
+/** The gate's function timeout: its check and its retried answer to CloudFormation are bounded well inside it. */
+const GATE_TIMEOUT = Duration.seconds(60);
 
 /** Props of {@link ApprovalGate}. */
 export interface ApprovalGateProps {
@@ -19,6 +22,11 @@ export interface ApprovalGateProps {
    * @default - not in a VPC
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of the gate function when `vpc` is given (used when the stack's shared gate function is created).
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 /**
@@ -37,9 +45,11 @@ export class ApprovalGate extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {
     super(scope, id);
     const fn = ApprovalGate.sharedFunction(this, props);
+    // SageMaker may report the package's ARN with its name lower-cased, and IAM compares ARNs case-sensitively.
+    const arn = props.modelPackageArn;
     fn.policy.addStatements(new iam.PolicyStatement({
       actions: ['sagemaker:DescribeModelPackage'],
-      resources: [props.modelPackageArn],
+      resources: Token.isUnresolved(arn) || arn === arn.toLowerCase() ? [arn] : [arn, arn.toLowerCase()],
     }));
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: fn.function.functionArn,
@@ -67,7 +77,9 @@ export class ApprovalGate extends Construct {
       description: 'Fails a deployment unless the SageMaker model package is Approved',
       encryptionKey: props.encryptionKey,
       statements: [],
+      timeout: GATE_TIMEOUT,
       vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
     });
   }
 }

@@ -132,8 +132,14 @@ export class GovernedFunction extends Construct {
       environment: props.environment,
       vpc: props.vpc,
       vpcSubnets: props.vpc ? (props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }) : undefined,
+      securityGroups: props.vpc ? [this.httpsOnlySecurityGroup(props.vpc, props.description)] : undefined,
       allowPublicSubnet: false,
     });
+    if (props.logRetention === logs.RetentionDays.INFINITE) {
+      acknowledge(this.logGroup.node.defaultChild!, ['AiGovernance-LogGroupRetention', ...inCompliancePacks('CloudWatchLogGroupRetentionPeriod')],
+        'logRetention is logs.RetentionDays.INFINITE: the function\'s log is never expired, which exceeds every retention floor, ' +
+        'and the log group is retained when the stack is deleted.');
+    }
     this.function.node.addDependency(this.policy);
     if (props.vpc) {
       acknowledge(this.policy.node.defaultChild!, ['AwsSolutions-IAM5[Resource::*]'],
@@ -142,5 +148,16 @@ export class GovernedFunction extends Construct {
       acknowledge(this.function.node.defaultChild!, inCompliancePacks('LambdaInsideVPC'),
         'The function only calls AWS APIs over TLS with IAM credentials and serves no inbound traffic; pass `vpc` to run it inside your VPC.');
     }
+  }
+
+  /** The function calls AWS APIs over HTTPS and nothing else: no other egress, no ingress. */
+  private httpsOnlySecurityGroup(vpc: ec2.IVpc, description: string): ec2.SecurityGroup {
+    const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `${description}: HTTPS egress to AWS APIs only`.slice(0, 255),
+      allowAllOutbound: false,
+    });
+    sg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
+    return sg;
   }
 }

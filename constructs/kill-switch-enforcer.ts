@@ -12,8 +12,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
-import { AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_TAG, SNAPSHOT_PREFIX } from '../lib/kill-switch-protocol';
+import { GovernanceProps, GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, RiskTier } from '../lib/governance';
+import {
+  AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, KILL_SWITCH_TAG, SNAPSHOT_PREFIX,
+} from '../lib/kill-switch-protocol';
 import { acknowledge, wildcardResourceFinding } from '../lib/nag/acknowledge';
 import { resolvedLength } from '../lib/resolved-size';
 import { PropsValidator } from '../lib/validation';
@@ -183,9 +185,7 @@ export class KillSwitchEnforcer extends Construct {
     }
     v.checkInteger('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, 1000);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    if (!Token.isUnresolved(retention)) {
-      v.check(retention === logs.RetentionDays.INFINITE || retention >= 180, 'logRetention', retention, 'at least 180 days (logs.RetentionDays.SIX_MONTHS or longer)');
-    }
+    v.checkLogRetention('logRetention', retention, MINIMUM_LOG_RETENTION_DAYS);
     v.check(props.vpc !== undefined || props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
     v.throwIfInvalid();
 
@@ -195,7 +195,8 @@ export class KillSwitchEnforcer extends Construct {
       description: 'Kill switch: keeps the governance:kill-switch tag of governed SageMaker endpoints in line with their SSM parameters',
       encryptionKey: props.encryptionKey,
       statements: [],
-      timeout: Duration.minutes(2),
+      // The enforcer's own bounds (per call, per endpoint, per invocation) end inside this timeout.
+      timeout: Duration.seconds(KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 5,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
@@ -250,6 +251,7 @@ export class KillSwitchEnforcer extends Construct {
       throw new Error(`KillSwitchEnforcer at '${this.node.path}': endpoint ${registration.endpointName} is already registered`);
     }
     this.registered.add(key);
+    registration = { ...registration, describeArns: withLowerCaseModelPackages(registration.describeArns ?? []) };
     if (registration.governance) {
       this.governance.push(registration.governance);
     }
@@ -493,6 +495,17 @@ class EnforcerShard extends Construct {
       ],
     };
   }
+}
+
+/**
+ * The ARNs to allow Describe* on, with every model package ARN also in lower case. The evidence snapshot
+ * describes the package named by DescribeModel's `ModelPackageName`, which is SageMaker's own spelling of the
+ * ARN: SageMaker lower-cases resource names in the ARNs it reports, and IAM compares ARNs case-sensitively, so
+ * a package group named with capitals in the template (`model-package/FraudScoring/3`) would otherwise be
+ * denied under `model-package/fraudscoring/3`. Unresolved tokens are kept as they are.
+ */
+function withLowerCaseModelPackages(arns: string[]): string[] {
+  return [...new Set(arns.flatMap((arn) => (Token.isUnresolved(arn) || !arn.includes(':model-package/') ? [arn] : [arn, arn.toLowerCase()])))];
 }
 
 function shortHash(s: string): string {

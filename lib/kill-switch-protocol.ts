@@ -45,6 +45,12 @@ export const DEPLOYMENT_MARKER = '[set-by-deployment]';
 /** Key prefix of the evidence the enforcer writes: `kill-switch/<endpoint>/<time>/`. */
 export const SNAPSHOT_PREFIX = 'kill-switch';
 
+/**
+ * Timeout of the enforcer function, in seconds. The enforcer's own time bounds (per call, per endpoint, per
+ * invocation) are chosen to end well inside it, so a hang is reported by the enforcer rather than cut off by Lambda.
+ */
+export const KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS = 120;
+
 /** CloudWatch namespace of the metrics the enforcer emits (embedded metric format, per `EndpointName`). */
 export const KILL_SWITCH_METRIC_NAMESPACE = 'GovernedEndpoint/KillSwitch';
 

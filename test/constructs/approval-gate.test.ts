@@ -67,9 +67,11 @@ describe('ApprovalGate', () => {
     expect(gateFunctions(template)).toHaveLength(0);
   });
 
-  test('LOW tier may turn the gate off; HIGH tier may not', () => {
+  test('LOW tier may turn the gate off with a recorded reason; HIGH tier may not', () => {
     const low = { owner: 'o@example.com', purpose: 'triage', riskTier: RiskTier.LOW };
-    const { template } = synthEndpoint({ ...fromRegistry(), governance: low, approvalGate: false });
+    const { template } = synthEndpoint({
+      ...fromRegistry(), governance: low, approvalGate: false, approvalGateRiskAcceptance: 'packages are approved in the release pipeline before this stack deploys',
+    });
     template.resourceCountIs('Custom::ModelApprovalGate', 0);
     expect(() => synthEndpoint({ ...fromRegistry(), approvalGate: false }))
       .toThrow(/approvalGate: received false; allowed: true \(or unset\) for HIGH tier/);
@@ -84,5 +86,43 @@ describe('ApprovalGate', () => {
       VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
     });
     expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+
+  test('GIVEN a VPC with isolated subnets only WHEN a registry model uses vpcSubnets PRIVATE_ISOLATED THEN the gate function runs in those subnets, HTTPS egress only', () => {
+    // GIVEN a network without NAT: isolated subnets only
+    const app = new App();
+    const vpc = new ec2.Vpc(new Stack(app, 'Network'), 'Vpc', {
+      maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'models', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const stack = new Stack(app, 'Endpoint');
+    // WHEN a registry model is placed in those subnets
+    new GovernedEndpoint(stack, 'Scoring', endpointProps({ ...fromRegistry(), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }));
+    // THEN the gate function is in the VPC, and its security group allows HTTPS out and nothing else
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() } });
+    const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')) as any[];
+    const egress = groups.flatMap((g) => g.Properties.SecurityGroupEgress ?? []);
+    expect(egress.length).toBeGreaterThan(0);
+    for (const rule of egress) {
+      expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+    }
+  });
+});
+
+describe('ApprovalGate: what its handler needs', () => {
+  test('GIVEN a package group named with capitals, THEN the gate may describe the package under the ARN as written and as SageMaker reports it', () => {
+    const arn = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/FraudScoring/14';
+    const { template } = synthEndpoint(fromRegistry(arn));
+    const sm = gateStatements(template).filter((s) => asArray(s.Action).includes('sagemaker:DescribeModelPackage'));
+    expect(sm.flatMap((s) => asArray(s.Resource)).sort()).toEqual([arn, 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraudscoring/14']);
+  });
+
+  test('THEN the gate function\'s timeout is longer than its worst case: the check, every answer attempt timing out, and the reserve', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bounds = require('../../lib/handlers/approval-gate/bounds') as typeof import('../../lib/handlers/approval-gate/bounds');
+    const { template } = synthEndpoint(fromRegistry());
+    const [fn] = gateFunctions(template).map((id) => template.toJSON().Resources[id]);
+    expect(fn.Properties.Timeout).toBe(60);
+    expect(bounds.worstCaseInvocationMs()).toBeLessThan(fn.Properties.Timeout * 1000);
   });
 });

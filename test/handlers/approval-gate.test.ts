@@ -1,14 +1,13 @@
 import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import * as source from '../../lib/handlers/approval-gate';
+import { bundlePath, ensureBundles } from './support/bundle';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud/7';
-const BUNDLE = join(__dirname, '..', '..', 'build', 'handlers', 'approval-gate', 'index.js');
+const BUNDLE = bundlePath('approval-gate');
 
 function event(requestType: source.GateEvent['RequestType'], url = 'https://example.invalid/response'): source.GateEvent {
   return {
@@ -18,8 +17,8 @@ function event(requestType: source.GateEvent['RequestType'], url = 'https://exam
 }
 
 beforeAll(() => {
-  // The deployed code is the esbuild bundle: rebuild it so it never lags behind the source.
-  execFileSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'bundle-handlers.mjs')]);
+  // The deployed code is the esbuild bundle: rebuild it when it lags behind the source.
+  ensureBundles();
   expect(existsSync(BUNDLE)).toBe(true);
 });
 

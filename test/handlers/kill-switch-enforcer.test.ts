@@ -1,22 +1,10 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEPLOYMENT_MARKER, deploymentDescription } from '../../lib/kill-switch-protocol';
+import { bundlePath, ensureBundles } from './support/bundle';
 
-const ROOT = join(__dirname, '..', '..');
-const BUNDLE = join(ROOT, 'build', 'handlers', 'kill-switch-enforcer', 'index.js');
-const SOURCES = [join(ROOT, 'lib', 'handlers', 'kill-switch-enforcer'), join(ROOT, 'lib', 'kill-switch-protocol.ts'), join(ROOT, 'lib', 'governance.ts')];
+const BUNDLE = bundlePath('kill-switch-enforcer');
 
 type HandlerModule = typeof import('../../lib/handlers/kill-switch-enforcer');
-
-/** Rebuild the bundle when it is missing or older than its sources, so the deployed code is what is tested. */
-function ensureBundle(): void {
-  const newest = Math.max(...SOURCES.flatMap((p) => statSync(p).isDirectory() ? readdirSync(p).map((f) => statSync(join(p, f)).mtimeMs) : [statSync(p).mtimeMs]));
-  if (!existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < newest) {
-    execFileSync(process.execPath, [join(ROOT, 'bin', 'bundle-handlers.mjs')]);
-  }
-}
 
 const ENDPOINT = 'fraud-scoring';
 const ENDPOINT_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/fraud-scoring';
@@ -40,7 +28,7 @@ const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throt
 const denied = (what = 'not authorized') => Object.assign(new Error(`User is ${what}`), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
 
 beforeAll(() => {
-  ensureBundle();
+  ensureBundles();
   process.env.RETRY_BASE_DELAY_MS = '1';
   process.env.RETRY_MAX_DELAY_MS = '2';
 });
@@ -212,7 +200,7 @@ describe.each([
     test('a permission error is not retried', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       sm.on(sdk.AddTagsCommand).rejects(denied());
-      await expect(mod.handler(changeEvent())).rejects.toThrow(/fraud-scoring: AccessDeniedException/);
+      await expect(mod.handler(changeEvent())).rejects.toThrow(/fraud-scoring: could not tag fraud-scoring PAUSED \(AccessDeniedException/);
       expect(sm.commandCalls(sdk.AddTagsCommand)).toHaveLength(1);
     });
   });
@@ -223,11 +211,17 @@ describe.each([
       ['the parameter was deleted', () => ssm.on(sdk.GetParameterHistoryCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' })), /ParameterNotFound/],
       ['the parameter holds an unknown value', () => history(deployed(1), operator(2, 'STOP', 'typo')), /holds "STOP", which is neither ACTIVE nor PAUSED/],
       ['throttling outlasts the retries', () => ssm.on(sdk.GetParameterHistoryCommand).rejects(throttled()), /ThrottlingException/],
-    ])('when %s, the endpoint is paused and the log and the alert say so', async (_case, arrange, reason) => {
+    ])('when %s, the endpoint is paused, the log and the alert say so, and the invocation fails', async (_case, arrange, reason) => {
       arrange();
-      const result = await mod.handler(changeEvent());
+      // WHEN the change event arrives
+      const failure = await mod.handler(changeEvent()).then(() => undefined, (err: Error & { outcomes?: unknown[] }) => err);
+      // THEN the endpoint is paused
       expect(endpointTags.get('governance:kill-switch')).toBe('PAUSED');
-      expect(result.outcomes).toEqual([expect.objectContaining({ action: 'paused', failClosed: true })]);
+      // AND the invocation fails loudly, naming the endpoint and why, with what it did
+      expect(failure?.message).toMatch(/kill-switch enforcement failed for fraud-scoring: failed closed: /);
+      expect(failure?.message).toMatch(reason);
+      expect(failure?.outcomes).toEqual([expect.objectContaining({ action: 'paused', failClosed: true })]);
+      // AND the log and the alert say so
       const logged = logs.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.failClosed === true);
       expect(logged).toMatchObject({ level: 'ERROR', state: 'PAUSED', reason: expect.stringMatching(reason) });
       expect(published()[0].Subject).toBe('[kill switch] fraud-scoring PAUSED (fail closed)');
@@ -242,8 +236,8 @@ describe.each([
       s3.on(sdk.PutObjectCommand).rejects(denied('not allowed to write'));
       const result = await mod.handler(changeEvent());
       expect(endpointTags.get('governance:kill-switch')).toBe('PAUSED');
-      expect(published()[0].Message).toMatch(/Evidence snapshot FAILED: AccessDeniedException: User is not allowed to write/);
-      expect(result.outcomes).toEqual([expect.objectContaining({ action: 'paused', snapshot: { error: expect.stringMatching(/AccessDenied/) } })]);
+      expect(published()[0].Message).toMatch(/Evidence snapshot MISSING: AccessDeniedException: User is not allowed to write/);
+      expect(result.outcomes).toEqual([expect.objectContaining({ action: 'paused', snapshot: { error: expect.stringMatching(/AccessDenied/), late: false } })]);
     });
 
     test('a Describe that fails is recorded in the snapshot, which is still written', async () => {

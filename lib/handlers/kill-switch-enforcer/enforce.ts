@@ -1,209 +1,213 @@
 import { EnforcementTarget, KILL_SWITCH_TAG, KillSwitchState } from '../../kill-switch-protocol';
-import {
-  AddTagsCommand, Clients, DeleteTagsCommand, GetParameterHistoryCommand, ListTagsCommand, PublishCommand, PutObjectCommand, PutParameterCommand,
-} from './aws';
-import { decide, Decision, describeVersion, ParameterVersion } from './decide';
-import { emitMetrics, log } from './log';
-import { RetryPolicy, withRetry } from './retry';
-import { errorText, evidenceKey, SnapshotLocation, writeSnapshot } from './snapshot';
+import { Deadline } from '../shared/deadline';
+import { errorText, log } from '../shared/log';
+import { notify, restorePause, writeResumeRecord } from './announce';
+import { AddTagsCommand, DeleteTagsCommand } from './aws';
+import { call, EnforceContext } from './context';
+import { decide, Decision, History, TagState } from './decide';
+import { emitMetrics } from './log';
+import { readHistory, readTags } from './reads';
+import { boundedSnapshot, SnapshotLocation, SnapshotResult } from './snapshot';
+
+export type { EnforceContext } from './context';
 
 /** What one enforcement did. */
 export interface Outcome {
   readonly endpoint: string;
   readonly state: KillSwitchState;
-  readonly action: 'paused' | 'resumed' | 'unchanged' | 'endpoint-missing';
+  readonly action: 'paused' | 'resumed' | 'unchanged' | 'endpoint-missing' | 'pause-failed' | 'resume-failed';
   readonly failClosed: boolean;
-  readonly restored: boolean;
+  /** Whether PAUSED was written back to the parameter (undefined when no write back was needed). */
+  readonly restored?: boolean;
   readonly reason: string;
-  readonly snapshot?: SnapshotLocation | { readonly error: string };
-  readonly notified?: boolean;
+  /** What the enforcer knew about the endpoint's tags. */
+  readonly tags: TagState['kind'];
+  readonly snapshot?: SnapshotResult;
+  readonly notified?: 'sent' | 'skipped' | 'failed';
+  /** Why the invocation must fail (empty when it succeeded): unknowns, failed writes, an alert not delivered. */
+  readonly problems: string[];
 }
 
-/** What the enforcer needs besides the target. */
-export interface EnforceContext {
-  readonly clients: Clients;
-  readonly retry: RetryPolicy;
-  readonly now: () => Date;
+/** An enforcement that needs attention: the invocation fails (Lambda retries, the error alarm fires). */
+export class EnforcementFailed extends Error {
+  constructor(public readonly outcome: Outcome) {
+    super(outcome.problems.join('; '));
+    this.name = 'EnforcementFailed';
+  }
 }
 
 /**
- * Bring one endpoint in line with its kill-switch parameter: read the parameter, decide, and set or remove the
- * endpoint's `governance:kill-switch` tag. On a pause, the evidence snapshot is written before the tag; a
- * failed snapshot never stops the pause. Idempotent: an endpoint already in the decided state is left alone.
+ * Bring one endpoint in line with its kill-switch parameter within `deadline`: read the parameter's history
+ * and the endpoint's tags, decide, and set or remove the endpoint's `governance:kill-switch` tag.
+ *
+ * A pause tag is removed only when the decision allows it (`Decision.mayLift`: an operator's ACTIVE read with
+ * certainty, and every page of the tags read); every unknown keeps or applies the pause. On a pause, the
+ * evidence snapshot is written first, within its own bound; a late or failed snapshot never stops the pause.
+ * Every pause, resume, write back and unknown is announced on the alert topic; the enforcement throws
+ * {@link EnforcementFailed} (after acting and announcing) when anything was unknown or failed.
  */
-export async function enforce(target: EnforcementTarget, trigger: Record<string, unknown>, ctx: EnforceContext): Promise<Outcome> {
-  const { clients, retry } = ctx;
-  const tag = await readTag(target, ctx);
-  const history = await readHistory(target.parameter, ctx).catch((err) => ({ error: errorText(err) }));
-  const decision = decide(history, tag.missing ? undefined : tag.value);
-  log(decision.failClosed ? 'ERROR' : 'INFO', `kill switch of ${target.endpoint}: ${decision.state}`, {
-    endpoint: target.endpoint, parameter: target.parameter, state: decision.state, failClosed: decision.failClosed,
-    restore: decision.restore, reason: decision.reason, currentTag: tag.value ?? null, tagReadError: tag.error, trigger,
+export async function enforce(target: EnforcementTarget, trigger: Record<string, unknown>, ctx: EnforceContext, deadline: Deadline): Promise<Outcome> {
+  const { bounds } = ctx;
+  const reads = deadline.child(bounds.readMs);
+  const [tags, history] = await Promise.all([
+    readTags(target, ctx, reads),
+    readHistory(target.parameter, ctx, reads).catch((err): History => ({ error: errorText(err) })),
+  ]);
+  const decision = decide(history, tags);
+  const problems: string[] = [];
+  if (tags.kind !== 'missing') {
+    if (decision.failClosed) {
+      problems.push(`failed closed: ${decision.reason}`);
+    } else if (tags.kind === 'unknown') {
+      problems.push(`the endpoint's tags could not be read (${tags.error})`);
+    }
+  }
+  log(decision.failClosed || tags.kind === 'unknown' ? 'ERROR' : 'INFO', `kill switch of ${target.endpoint}: ${decision.state}`, {
+    endpoint: target.endpoint, parameter: target.parameter, state: decision.state, failClosed: decision.failClosed, restore: decision.restore,
+    mayLift: decision.mayLift, reason: decision.reason, tags: tags.kind, currentTag: tags.kind === 'known' ? tags.value ?? null : null,
+    tagReadError: tags.kind === 'unknown' ? tags.error : undefined, trigger,
   });
 
-  let restored = false;
+  let restoreError: string | undefined;
   if (decision.restore) {
-    restored = await restorePause(target, decision, ctx);
-  }
-  if (tag.missing) {
-    log('WARN', `endpoint ${target.endpoint} does not exist (yet); nothing to tag`, { endpoint: target.endpoint, state: decision.state });
-    emitMetrics(target.endpoint, { paused: false, failClosed: decision.failClosed, enforced: false });
-    return { endpoint: target.endpoint, state: decision.state, action: 'endpoint-missing', failClosed: decision.failClosed, restored, reason: decision.reason };
+    restoreError = (await restorePause(target, decision, ctx, deadline.child(bounds.restoreMs))).error;
+    if (restoreError) {
+      problems.push(`writing PAUSED back to ${target.parameter} failed (${restoreError})`);
+    }
   }
 
-  if (decision.state === KillSwitchState.PAUSED) {
-    if (tag.value === KillSwitchState.PAUSED) {
-      emitMetrics(target.endpoint, { paused: true, failClosed: decision.failClosed, enforced: false });
-      return { endpoint: target.endpoint, state: decision.state, action: 'unchanged', failClosed: decision.failClosed, restored, reason: decision.reason };
-    }
-    const at = ctx.now();
-    let snapshot: SnapshotLocation | { error: string };
-    if (target.bucket) {
-      snapshot = await writeSnapshot(clients, retry, {
-        bucket: target.bucket, endpointName: target.endpoint, parameterName: target.parameter, decision,
-        history: Array.isArray(history) ? history : undefined, trigger, at,
-      }).catch((err) => ({ error: errorText(err) }));
-    } else {
-      snapshot = { error: 'no evidence bucket is configured for this endpoint' };
-    }
-    if ('error' in snapshot) {
-      log('ERROR', `evidence snapshot of ${target.endpoint} failed; pausing anyway`, { endpoint: target.endpoint, error: snapshot.error });
-    }
-    try {
-      await withRetry('AddTags', () => clients.sagemaker.send(new AddTagsCommand({
-        ResourceArn: target.endpointArn, Tags: [{ Key: KILL_SWITCH_TAG, Value: KillSwitchState.PAUSED }],
-      })), retry);
-    } catch (err) {
-      await notify(target, `FAILED to pause ${target.endpoint}`, [
-        `The kill switch of endpoint ${target.endpoint} says PAUSED, but the enforcer could not tag the endpoint: ${errorText(err)}.`,
-        'Invocations are NOT blocked yet. The function retries; pause the endpoint by hand if this persists (see the runbook).',
-        `Why PAUSED: ${decision.reason}.`,
-      ], { endpoint: target.endpoint, state: 'PAUSE_FAILED', error: errorText(err) }, ctx);
-      throw err;
-    }
-    emitMetrics(target.endpoint, { paused: true, failClosed: decision.failClosed, enforced: true });
-    const notified = await notify(target, `${target.endpoint} PAUSED${decision.failClosed ? ' (fail closed)' : ''}`, [
-      `Endpoint ${target.endpoint} is now PAUSED: the tag ${KILL_SWITCH_TAG}=PAUSED is set and every invoke grant of the library denies it.`,
-      `Why: ${decision.reason}.`,
-      decision.failClosed ? 'The enforcer FAILED CLOSED: it paused because it could not establish that the endpoint may serve.' : '',
-      restored ? `The enforcer wrote PAUSED back to ${target.parameter}.` : '',
-      'error' in snapshot ? `Evidence snapshot FAILED: ${snapshot.error}.` : `Evidence: s3://${snapshot.bucket}/${snapshot.key}`,
-      `Trigger: ${JSON.stringify(trigger)}`,
-    ], { endpoint: target.endpoint, state: 'PAUSED', failClosed: decision.failClosed, parameter: target.parameter, snapshot }, ctx);
-    return { endpoint: target.endpoint, state: decision.state, action: 'paused', failClosed: decision.failClosed, restored, reason: decision.reason, snapshot, notified };
-  }
-
-  if (tag.value === undefined) {
-    if (tag.error) {
-      // Tag state unknown: removing an absent tag is harmless, so remove it without announcing a resume.
-      await withRetry('DeleteTags', () => clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: target.endpointArn, TagKeys: [KILL_SWITCH_TAG] })), retry);
-    }
-    emitMetrics(target.endpoint, { paused: false, failClosed: false, enforced: false });
-    return { endpoint: target.endpoint, state: decision.state, action: 'unchanged', failClosed: false, restored, reason: decision.reason };
-  }
-  await withRetry('DeleteTags', () => clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: target.endpointArn, TagKeys: [KILL_SWITCH_TAG] })), retry);
-  emitMetrics(target.endpoint, { paused: false, failClosed: false, enforced: true });
-  const at = ctx.now();
+  let action: Outcome['action'] = 'unchanged';
+  let snapshot: SnapshotResult | undefined;
   let record: SnapshotLocation | { error: string } | undefined;
-  if (target.bucket) {
-    const key = evidenceKey(target.endpoint, at, 'resume.json');
-    record = await withRetry('PutObject', () => clients.s3.send(new PutObjectCommand({
-      Bucket: target.bucket, Key: key, ContentType: 'application/json', ChecksumAlgorithm: 'SHA256',
-      Body: JSON.stringify({ schema: 'governed-endpoint/kill-switch-resume/1', takenAt: at.toISOString(), endpointName: target.endpoint, trigger, reason: decision.reason, parameter: { name: target.parameter, version: decision.current ?? null } }, null, 2),
-    })), retry).then(() => ({ bucket: target.bucket!, key }), (err) => ({ error: errorText(err) }));
-  }
-  const notified = await notify(target, `${target.endpoint} RESUMED`, [
-    `Endpoint ${target.endpoint} is ACTIVE again: the ${KILL_SWITCH_TAG} tag is removed and invocations are allowed.`,
-    `Why: ${decision.reason}.`,
-    record && !('error' in record) ? `Record: s3://${record.bucket}/${record.key}` : '',
-    `Trigger: ${JSON.stringify(trigger)}`,
-  ], { endpoint: target.endpoint, state: 'ACTIVE', parameter: target.parameter, record }, ctx);
-  return { endpoint: target.endpoint, state: decision.state, action: 'resumed', failClosed: false, restored, reason: decision.reason, notified };
-}
-
-/** The endpoint's kill-switch tag; `missing` when the endpoint does not exist, `error` when the tags could not be read. */
-async function readTag(target: EnforcementTarget, ctx: EnforceContext): Promise<{ value?: string; missing: boolean; error?: string }> {
-  try {
-    let token: string | undefined;
-    do {
-      const page = await withRetry('ListTags', () => ctx.clients.sagemaker.send(new ListTagsCommand({ ResourceArn: target.endpointArn, NextToken: token, MaxResults: 100 })), ctx.retry);
-      const found = page.Tags?.find((t) => t.Key === KILL_SWITCH_TAG);
-      if (found) {
-        return { value: found.Value, missing: false };
+  let tagError: string | undefined;
+  if (tags.kind === 'missing') {
+    action = 'endpoint-missing';
+    log('WARN', `endpoint ${target.endpoint} does not exist (yet); nothing to tag`, { endpoint: target.endpoint, state: decision.state });
+  } else if (decision.state === KillSwitchState.PAUSED) {
+    if (!(tags.kind === 'known' && tags.value === KillSwitchState.PAUSED)) {
+      snapshot = await takeSnapshot(target, decision, history, trigger, ctx, deadline);
+      try {
+        await call(ctx, 'AddTags', deadline.child(bounds.tagWriteMs), (abortSignal) => ctx.clients.sagemaker.send(new AddTagsCommand({
+          ResourceArn: target.endpointArn, Tags: [{ Key: KILL_SWITCH_TAG, Value: KillSwitchState.PAUSED }],
+        }), { abortSignal }));
+        action = 'paused';
+      } catch (err) {
+        tagError = errorText(err);
+        action = 'pause-failed';
+        problems.push(`could not tag ${target.endpoint} PAUSED (${tagError})`);
       }
-      token = page.NextToken;
-    } while (token);
-    return { missing: false };
-  } catch (err) {
-    const e = err as { name?: string; message?: string };
-    if (e.name === 'ResourceNotFound' || (e.name === 'ValidationException' && /not found|could not find|does not exist/i.test(e.message ?? ''))) {
-      return { missing: true };
     }
-    // Unknown tag state: enforcement proceeds (setting or removing a tag is idempotent).
-    log('ERROR', `could not read the tags of ${target.endpoint}`, { endpoint: target.endpoint, error: err });
-    return { missing: false, error: errorText(err) };
-  }
-}
-
-/** Every version of a parameter (SSM keeps the last 100), oldest first. */
-export async function readHistory(name: string, ctx: EnforceContext): Promise<ParameterVersion[]> {
-  const versions: ParameterVersion[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withRetry('GetParameterHistory', () => ctx.clients.ssm.send(new GetParameterHistoryCommand({ Name: name, NextToken: token, MaxResults: 50 })), ctx.retry);
-    for (const p of page.Parameters ?? []) {
-      versions.push({
-        version: p.Version ?? 0,
-        value: p.Value,
-        description: p.Description,
-        lastModifiedUser: p.LastModifiedUser,
-        lastModifiedDate: p.LastModifiedDate?.toISOString(),
-        labels: p.Labels,
-      });
+  } else if (tags.kind === 'known' && tags.value !== undefined) {
+    if (!decision.mayLift) {
+      // Unreachable by construction of `decide`; kept so that no future change can make this path remove a pause.
+      log('WARN', `${target.endpoint} carries ${KILL_SWITCH_TAG}=${tags.value}, which is left in place: ${decision.reason}`, { endpoint: target.endpoint });
+    } else {
+      try {
+        await call(ctx, 'DeleteTags', deadline.child(bounds.tagWriteMs), (abortSignal) => ctx.clients.sagemaker.send(new DeleteTagsCommand({
+          ResourceArn: target.endpointArn, TagKeys: [KILL_SWITCH_TAG],
+        }), { abortSignal }));
+        action = 'resumed';
+        if (target.bucket) {
+          record = await writeResumeRecord(target, decision, trigger, ctx, deadline.child(bounds.notifyMs));
+        }
+      } catch (err) {
+        tagError = errorText(err);
+        action = 'resume-failed';
+        problems.push(`could not remove the pause tag of ${target.endpoint} (${tagError}); it stays paused`);
+      }
     }
-    token = page.NextToken;
-  } while (token);
-  return versions.sort((a, b) => a.version - b.version);
+  }
+  const tagged = action === 'paused' || (tags.kind === 'known' && tags.value === KillSwitchState.PAUSED && action !== 'resumed');
+  emitMetrics(target.endpoint, { paused: decision.state === KillSwitchState.PAUSED && tagged, failClosed: decision.failClosed, enforced: action === 'paused' || action === 'resumed' });
+
+  const restored = decision.restore ? restoreError === undefined : undefined;
+  let notified: Outcome['notified'];
+  if ((action !== 'unchanged' && action !== 'endpoint-missing') || decision.restore || problems.length > 0) {
+    const message = announcement(target, { decision, tags, action, restoreError, snapshot, record, tagError, problems, trigger });
+    notified = await notify(target, message.subject, message.lines, {
+      endpoint: target.endpoint, state: message.state, failClosed: decision.failClosed, parameter: target.parameter, snapshot, record,
+    }, ctx, deadline.child(bounds.notifyMs));
+    if (notified === 'failed') {
+      problems.push(`the alert "${message.subject}" could not be published`);
+    }
+  }
+  const outcome: Outcome = {
+    endpoint: target.endpoint, state: decision.state, action, failClosed: decision.failClosed, restored, reason: decision.reason,
+    tags: tags.kind, snapshot, notified, problems,
+  };
+  if (problems.length > 0) {
+    throw new EnforcementFailed(outcome);
+  }
+  return outcome;
 }
 
-/** Write PAUSED back to a parameter a deployment overwrote; false when the write failed (the tag still pauses). */
-async function restorePause(target: EnforcementTarget, decision: Decision, ctx: EnforceContext): Promise<boolean> {
-  const description = truncate(`Restored by the kill-switch enforcer: ${decision.reason}.`, 1024);
-  try {
-    await withRetry('PutParameter', () => ctx.clients.ssm.send(new PutParameterCommand({
-      Name: target.parameter, Value: KillSwitchState.PAUSED, Type: 'String', Overwrite: true, Description: description,
-    })), ctx.retry);
-    log('WARN', `restored PAUSED on ${target.parameter}`, { endpoint: target.endpoint, overwritten: decision.current ? describeVersion(decision.current) : null });
-    return true;
-  } catch (err) {
-    log('ERROR', `could not restore PAUSED on ${target.parameter}; the endpoint stays paused by its tag`, { endpoint: target.endpoint, error: err });
-    return false;
+function takeSnapshot(target: EnforcementTarget, decision: Decision, history: History, trigger: Record<string, unknown>, ctx: EnforceContext, deadline: Deadline): Promise<SnapshotResult> {
+  if (!target.bucket) {
+    return Promise.resolve({ error: 'no evidence bucket is configured for this endpoint', late: false });
   }
+  return boundedSnapshot(ctx, {
+    bucket: target.bucket, endpointName: target.endpoint, parameterName: target.parameter, decision,
+    history: Array.isArray(history) ? history : undefined, trigger, at: ctx.now(),
+  }, deadline.child(ctx.bounds.snapshotMs)).then((result) => {
+    if ('error' in result) {
+      log('ERROR', `evidence snapshot of ${target.endpoint} ${result.late ? 'is late' : 'failed'}; pausing without it`, { endpoint: target.endpoint, error: result.error });
+    }
+    return result;
+  });
 }
 
-/** Publish a notification to the endpoint's alert topic; false when there is no topic or the publish failed. */
-async function notify(target: EnforcementTarget, subject: string, lines: string[], details: Record<string, unknown>, ctx: EnforceContext): Promise<boolean> {
-  if (!target.topic) {
-    log('WARN', 'no alert topic configured; notification skipped', { endpoint: target.endpoint, subject });
-    return false;
-  }
-  try {
-    await withRetry('Publish', () => ctx.clients.sns.send(new PublishCommand({
-      TopicArn: target.topic,
-      Subject: truncate(`[kill switch] ${subject}`.replace(/[^\x20-\x7e]/g, ' '), 100),
-      Message: [...lines.filter((l) => l), '', `Details: ${JSON.stringify(details)}`].join('\n'),
-      MessageAttributes: {
-        endpoint: { DataType: 'String', StringValue: target.endpoint },
-        state: { DataType: 'String', StringValue: String(details.state) },
-      },
-    })), ctx.retry);
-    return true;
-  } catch (err) {
-    log('ERROR', `could not notify ${target.topic}`, { endpoint: target.endpoint, subject, error: err });
-    return false;
-  }
+interface AnnouncementInput {
+  readonly decision: Decision;
+  readonly tags: TagState;
+  readonly action: Outcome['action'];
+  readonly restoreError?: string;
+  readonly snapshot?: SnapshotResult;
+  readonly record?: SnapshotLocation | { error: string };
+  readonly tagError?: string;
+  readonly problems: string[];
+  readonly trigger: Record<string, unknown>;
 }
 
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 3)}...`;
+/** The subject and lines of the notification for what happened. */
+function announcement(target: EnforcementTarget, a: AnnouncementInput): { subject: string; state: string; lines: string[] } {
+  const ep = target.endpoint;
+  const fc = a.decision.failClosed ? ' (fail closed)' : '';
+  const head = (() => {
+    switch (a.action) {
+      case 'paused':
+        return { subject: `${ep} PAUSED${fc}`, state: 'PAUSED', line: `Endpoint ${ep} is now PAUSED: the tag ${KILL_SWITCH_TAG}=PAUSED is set and every invoke grant of the library denies it.` };
+      case 'pause-failed':
+        return { subject: `FAILED to pause ${ep}`, state: 'PAUSE_FAILED', line: `The kill switch of endpoint ${ep} says PAUSED, but the enforcer could not tag the endpoint: ${a.tagError}. Invocations are NOT blocked yet. The function retries; pause the endpoint by hand if this persists (see the runbook).` };
+      case 'resumed':
+        return { subject: `${ep} RESUMED`, state: 'ACTIVE', line: `Endpoint ${ep} is ACTIVE again: the ${KILL_SWITCH_TAG} tag is removed and invocations are allowed.` };
+      case 'resume-failed':
+        return { subject: `FAILED to resume ${ep}`, state: 'RESUME_FAILED', line: `The kill switch of endpoint ${ep} says ACTIVE, but the enforcer could not remove the pause tag: ${a.tagError}. The endpoint stays PAUSED; the function retries.` };
+      case 'endpoint-missing':
+        return { subject: `${ep}: kill switch ${a.decision.state}, endpoint not found`, state: a.decision.state, line: `Endpoint ${ep} does not exist (yet); its kill switch is ${a.decision.state}.` };
+      default:
+        return a.decision.state === KillSwitchState.PAUSED
+          ? { subject: `${ep} stays PAUSED${fc}`, state: 'PAUSED', line: `Endpoint ${ep} stays PAUSED${a.tags.kind === 'known' ? ` (it carries the tag ${KILL_SWITCH_TAG}=PAUSED)` : ''}.` }
+          : { subject: `${ep}: kill-switch enforcement problem`, state: 'ACTIVE', line: `Endpoint ${ep} is ACTIVE; see the problems below.` };
+    }
+  })();
+  const snapshotLine = !a.snapshot ? ''
+    : 'error' in a.snapshot
+      ? (a.snapshot.late ? `Evidence snapshot LATE: ${a.snapshot.error}; the endpoint was paused without waiting for it.` : `Evidence snapshot MISSING: ${a.snapshot.error}.`)
+      : `Evidence: s3://${a.snapshot.bucket}/${a.snapshot.key}${a.snapshot.incomplete ? ' (incomplete: some Describe calls did not answer within the bound)' : ''}`;
+  return {
+    subject: head.subject,
+    state: head.state,
+    lines: [
+      head.line,
+      `Why: ${a.decision.reason}.`,
+      a.decision.failClosed ? 'The enforcer FAILED CLOSED: it keeps the endpoint paused because it could not establish that the endpoint may serve.' : '',
+      a.tags.kind === 'unknown' ? `The endpoint's tags could not be read (${a.tags.error}): the pause is kept or applied, never removed, until they can be.` : '',
+      a.decision.restore ? (a.restoreError ? `Writing PAUSED back to ${target.parameter} FAILED: ${a.restoreError}. The tag still pauses the endpoint.` : `The enforcer wrote PAUSED back to ${target.parameter}.`) : '',
+      snapshotLine,
+      a.record ? ('error' in a.record ? `Resume record FAILED: ${a.record.error}.` : `Record: s3://${a.record.bucket}/${a.record.key}`) : '',
+      a.decision.state === KillSwitchState.PAUSED && (a.decision.restore || a.decision.failClosed) ? `To resume, write ACTIVE to ${target.parameter} with your reason as the description.` : '',
+      a.problems.length > 0 ? `This invocation fails (the function retries and its error alarm fires): ${a.problems.join('; ')}.` : '',
+      `Trigger: ${JSON.stringify(a.trigger)}`,
+    ],
+  };
 }

@@ -1,15 +1,5 @@
 import { KILL_SWITCH_METRIC_NAMESPACE } from '../../kill-switch-protocol';
 
-/** One structured log line (JSON), searchable with CloudWatch Logs Insights. */
-export function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, message, ...fields }, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v));
-  if (level === 'ERROR') {
-    console.error(line);
-  } else {
-    console.log(line);
-  }
-}
-
 /**
  * Emit the kill-switch metrics of one endpoint in CloudWatch embedded metric format: CloudWatch Logs turns
  * the line into metrics, so the function needs no `cloudwatch:PutMetricData` permission.
