@@ -6,5 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
+  // Every App gets the context of cdk.json, as `cdk synth` gives it (see the file).
+  setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 120000,
 };

@@ -14,8 +14,8 @@ import { KillSwitchOptions } from './kill-switch';
 /** Inference data capture settings. */
 export interface DataCaptureOptions {
   /**
-   * Percentage of requests captured (input and output).
-   * HIGH tier requires 100.
+   * Percentage of requests captured (input and output): a whole number from the tier's floor to 100.
+   * HIGH tier requires 100; LOW and MEDIUM accept 20 to 100 (the `AiGovernance` pack's floor).
    * @default - 100 for HIGH, 50 for MEDIUM, 20 for LOW
    */
   readonly samplingPercentage?: number;
@@ -79,16 +79,26 @@ export interface GovernedEndpointProps {
   readonly dataCapture?: DataCaptureOptions;
 
   /**
-   * Retention of the endpoint's log group; at least 180 days.
+   * Retention of the endpoint's log group; at least 180 days. `logs.RetentionDays.INFINITE` keeps the logs until
+   * the (retained) log group is deleted by hand: that exceeds every retention floor, so the library acknowledges
+   * the packs' "no retention period" findings on the log group, saying so.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Run the model container without network access.
+   * Run the model container without network access. Turning it off needs `networkIsolationRiskAcceptance`.
    * @default true
    */
   readonly networkIsolation?: boolean;
+
+  /**
+   * Why the model container may have network access: required with `networkIsolation: false`, and only then.
+   * Recorded on the model as the acknowledgement of `AiGovernance-ModelNetworkIsolation`, which reviewers read
+   * in the nag result and the governance report.
+   * @default - none: `networkIsolation: false` without a reason is a props error
+   */
+  readonly networkIsolationRiskAcceptance?: string;
 
   /**
    * VPC for the model; the model's ENIs go in `vpcSubnets`.
@@ -117,10 +127,20 @@ export interface GovernedEndpointProps {
   /**
    * For a model from the Model Registry, check at deploy time that the package is `Approved`
    * (an {@link ApprovalGate}); the model is created only after the check passes.
-   * Required for HIGH tier. Ignored for `ModelSource.fromArtifact`.
+   * Required for HIGH tier; turning it off for LOW or MEDIUM needs `approvalGateRiskAcceptance`.
+   * Ignored for `ModelSource.fromArtifact`.
    * @default true
    */
   readonly approvalGate?: boolean;
+
+  /**
+   * Why a Model Registry model may deploy without the approval gate: required with `approvalGate: false` for a
+   * model from `ModelSource.fromModelPackage` (LOW and MEDIUM tier only), and only then. Recorded on the model as
+   * the acknowledgement of `AiGovernance-ModelApprovalGate`, which reviewers read in the nag result and the
+   * governance report.
+   * @default - none: `approvalGate: false` for a registry model without a reason is a props error
+   */
+  readonly approvalGateRiskAcceptance?: string;
 
   /**
    * The kill switch: its parameter name, the alarms that pause the endpoint, and the enforcer.

@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { validateEndpointProps } from '../lib/endpoint-validation';
-import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
+import { MINIMUM_LOG_RETENTION_DAYS, validateEndpointProps } from '../lib/endpoint-validation';
+import { GovernanceProps, GovernanceTags, minimumInstanceCount, RiskTier } from '../lib/governance';
 import { supportsVolumeEncryption } from '../lib/instance-types';
 import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
 import { WARNING_PREFIX, warnIfImportedKey } from '../lib/warnings';
@@ -93,6 +93,12 @@ export class GovernedEndpoint extends Construct {
       retention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (retention === logs.RetentionDays.INFINITE) {
+      acknowledge(this.logGroup.node.defaultChild!, ['AiGovernance-LogGroupRetention', ...inCompliancePacks('CloudWatchLogGroupRetentionPeriod')],
+        `logRetention is logs.RetentionDays.INFINITE for a ${tier} tier endpoint (owner ${props.governance.owner}): logs are never expired, ` +
+        `which exceeds every retention floor (at least ${MINIMUM_LOG_RETENTION_DAYS} days), and the log group is retained when the stack is deleted; ` +
+        'expire or export them when your records schedule ends.');
+    }
 
     const capturePrefix = `data-capture/${this.endpointName}`;
     if (props.executionRole) {
@@ -130,13 +136,21 @@ export class GovernedEndpoint extends Construct {
       // SageMaker checks the role's access when it creates the model: attach the policy first.
       this.cfnModel.node.addDependency(this.executionRole.policy);
     }
+    if (props.networkIsolation === false) {
+      acknowledge(this.cfnModel, ['AiGovernance-ModelNetworkIsolation'],
+        `Network isolation off for a ${tier} tier endpoint (owner ${props.governance.owner}): ${props.networkIsolationRiskAcceptance}`);
+    }
     if (props.model.modelPackageArn && (props.approvalGate ?? true)) {
       this.approvalGate = new ApprovalGate(this, 'ApprovalGate', {
         modelPackageArn: props.model.modelPackageArn,
         encryptionKey: this.encryptionKey,
         vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
       });
       this.approvalGate.guard(this.cfnModel);
+    } else if (props.model.modelPackageArn) {
+      acknowledge(this.cfnModel, ['AiGovernance-ModelApprovalGate'],
+        `Deployed without an approval gate for a ${tier} tier endpoint (owner ${props.governance.owner}): ${props.approvalGateRiskAcceptance}`);
     }
 
     const volumeKey = supportsVolumeEncryption(instanceType);
@@ -158,7 +172,7 @@ export class GovernedEndpoint extends Construct {
         captureContentTypeHeader: { jsonContentTypes: ['application/json'], csvContentTypes: ['text/csv'] },
       },
     });
-    if (tier === RiskTier.LOW && !Token.isUnresolved(instanceCount) && instanceCount < 2) {
+    if (tier === RiskTier.LOW && !Token.isUnresolved(instanceCount) && instanceCount < minimumInstanceCount(RiskTier.MEDIUM)) {
       acknowledge(this.cfnEndpointConfig, ['AiGovernance-EndpointConfigInstanceCountLowTier'],
         `LOW risk tier allows a single instance by the library's tier floors (owner ${props.governance.owner}); set initialInstanceCount: 2 to survive an Availability Zone outage.`);
     }

@@ -1,6 +1,8 @@
 import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../governance';
+import { KILL_SWITCH_PARAMETER_TAG, KillSwitchState } from '../kill-switch-protocol';
 import { GovernanceContext, GovernanceRule, GovernanceRuleSettings } from './governance-context';
 import {
   AlarmActionEnabled, EndpointAutoRollback, EndpointConfigDataCapture, EndpointConfigInstanceCount,
@@ -44,14 +46,14 @@ export interface AiGovernanceChecksProps extends NagPackProps {
 
   /**
    * Lowest data-capture sampling percentage accepted for LOW and MEDIUM tier endpoints (whole number, 0-100).
-   * @default 20
+   * @default 20 (the LOW and MEDIUM floor `GovernedEndpoint` enforces)
    */
   readonly minimumSamplingPercentage?: number;
 
   /**
    * Lowest data-capture sampling percentage accepted for HIGH tier endpoints and endpoints without a
    * readable risk tier (whole number, 0-100).
-   * @default 100
+   * @default 100 (the HIGH floor `GovernedEndpoint` enforces)
    */
   readonly highRiskMinimumSamplingPercentage?: number;
 
@@ -63,23 +65,27 @@ export interface AiGovernanceChecksProps extends NagPackProps {
 
   /**
    * Fewest instances a production variant may run: an error for MEDIUM and HIGH tier, a warning for LOW tier.
-   * @default 2
+   * @default 2 (the MEDIUM and HIGH floor `GovernedEndpoint` enforces)
    */
   readonly minimumInstanceCount?: number;
 }
 
-/** The pack's defaults, also the values the library's constructs write. */
+/**
+ * The pack's defaults, also the values the library's constructs write. The floors are the tier floors
+ * `GovernedEndpoint` enforces (read from the same functions), so whatever the construct accepts passes the pack.
+ */
 export const AI_GOVERNANCE_DEFAULTS: GovernanceRuleSettings = {
-  ownerTagKey: 'governance:owner',
-  purposeTagKey: 'governance:purpose',
-  riskTierTagKey: 'governance:risk-tier',
-  killSwitchTagKey: 'governance:kill-switch',
-  killSwitchParameterTagKey: 'governance:kill-switch-parameter',
-  pausedValue: 'PAUSED',
-  minimumSamplingPercentage: 20,
-  highRiskMinimumSamplingPercentage: 100,
-  minimumLogRetentionDays: 180,
-  minimumInstanceCount: 2,
+  ownerTagKey: GovernanceTags.OWNER,
+  purposeTagKey: GovernanceTags.PURPOSE,
+  riskTierTagKey: GovernanceTags.RISK_TIER,
+  killSwitchTagKey: GovernanceTags.KILL_SWITCH,
+  killSwitchParameterTagKey: KILL_SWITCH_PARAMETER_TAG,
+  pausedValue: KillSwitchState.PAUSED,
+  // One setting judges LOW and MEDIUM: the lower of their floors, so neither tier's accepted values are flagged.
+  minimumSamplingPercentage: Math.min(minimumSamplingPercentage(RiskTier.LOW), minimumSamplingPercentage(RiskTier.MEDIUM)),
+  highRiskMinimumSamplingPercentage: minimumSamplingPercentage(RiskTier.HIGH),
+  minimumLogRetentionDays: MINIMUM_LOG_RETENTION_DAYS,
+  minimumInstanceCount: Math.min(minimumInstanceCount(RiskTier.MEDIUM), minimumInstanceCount(RiskTier.HIGH)),
 };
 
 /**

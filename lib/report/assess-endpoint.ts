@@ -1,4 +1,7 @@
+import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
+import { acknowledgementReason } from '../nag/acknowledge';
+import { AiGovernanceChecks } from '../nag/ai-governance-checks';
 import { asList, flatten } from '../nag/cfn-values';
 import { Assessment, GovernanceContext, IndexedResource, ResourceTypes } from '../nag/governance-context';
 import { coversAction, coversEndpoint } from '../nag/policy-documents';
@@ -18,8 +21,14 @@ import { assessModelExecutionRoleLeastPrivilege } from '../nag/rules/ModelExecut
 import { assessModelNetworkIsolation } from '../nag/rules/ModelNetworkIsolation';
 import { CONTROLS } from './controls';
 
-/** Whether a control is in the template. `unknown` when a value it depends on is a token. */
-export type ControlStatus = 'present' | 'absent' | 'not-applicable' | 'unknown';
+/**
+ * Whether a control is in the template. `acknowledged` when it is not, but the app acknowledges the pack's
+ * finding with a reason (as cdk-nag does, so the pack passes); `unknown` when a value it depends on is a token.
+ */
+export type ControlStatus = 'present' | 'absent' | 'acknowledged' | 'not-applicable' | 'unknown';
+
+/** The statuses a deployment-readiness item accepts: the control is there, or its absence is an acknowledged decision. */
+const READY: readonly ControlStatus[] = ['present', 'acknowledged'];
 
 /** One control of one endpoint. */
 export interface ControlResult {
@@ -65,25 +74,25 @@ export function assessEndpoint(endpoint: IndexedResource, ctx: GovernanceContext
   const buckets = config ? ctx.referencedBy(config.props.DataCaptureConfig?.DestinationS3Uri, config).filter((r) => r.type === ResourceTypes.BUCKET) : [];
   const tier = ctx.tierTag(endpoint);
 
-  const onConfig = (assess: (n: any, c: GovernanceContext) => Assessment): Finding =>
-    config ? fromAssessment(assess(config.node, ctx)) : { status: 'unknown', detail: 'the endpoint config is not in the app', evidence: [] };
-  const onModels = (assess: (n: any, c: GovernanceContext) => Assessment): Finding =>
-    models.length > 0 ? combine(models.map((m) => fromAssessment(assess(m.node, ctx)))) : { status: 'unknown', detail: 'the model is not in the app', evidence: [] };
+  const onConfig = (assess: Assess): Finding =>
+    config ? judge(assess, config.node, ctx) : { status: 'unknown', detail: 'the endpoint config is not in the app', evidence: [] };
+  const onModels = (assess: Assess): Finding =>
+    models.length > 0 ? combine(models.map((m) => judge(assess, m.node, ctx))) : { status: 'unknown', detail: 'the model is not in the app', evidence: [] };
 
   const found: Record<string, Finding> = {
-    'OWNER': fromAssessment(assessEndpointOwnership(endpoint.node, ctx)),
+    'OWNER': judge(assessEndpointOwnership, endpoint.node, ctx),
     'LEAST-PRIVILEGE': onModels(assessModelExecutionRoleLeastPrivilege),
     'PASSROLE-SCOPED': passRoleScoped(ctx),
     'ENCRYPTION': encryption(onConfig(assessEndpointConfigVolumeKms), config, logGroups, buckets, ctx),
     'NETWORK': onModels(assessModelNetworkIsolation),
     'HA': highAvailability(onConfig(assessEndpointConfigInstanceCount), onConfig(assessEndpointConfigInstanceCountLowTier)),
-    'STAGED-ROLLOUT': fromAssessment(assessEndpointStagedRollout(endpoint.node, ctx)),
-    'AUTO-ROLLBACK': fromAssessment(assessEndpointAutoRollback(endpoint.node, ctx)),
+    'STAGED-ROLLOUT': judge(assessEndpointStagedRollout, endpoint.node, ctx),
+    'AUTO-ROLLBACK': judge(assessEndpointAutoRollback, endpoint.node, ctx),
     'INFERENCE-AUDIT': withEvidence(onConfig(assessEndpointConfigDataCapture), buckets),
     'RETENTION': retention(endpoint, logGroups, buckets, ctx),
     'IMMUTABLE-EVIDENCE': immutableEvidence(buckets, tier, ctx),
     'ALARMS': alarms(endpoint, ctx),
-    'KILL-SWITCH': fromAssessment(assessEndpointKillSwitch(endpoint.node, ctx)),
+    'KILL-SWITCH': judge(assessEndpointKillSwitch, endpoint.node, ctx),
     'APPROVAL-GATE': onModels(assessModelApprovalGate),
     'EVIDENCE-SNAPSHOT': evidenceSnapshot(endpoint, buckets, ctx),
   };
@@ -100,7 +109,7 @@ export function assessEndpoint(endpoint: IndexedResource, ctx: GovernanceContext
   const owner = text(tags.get(ctx.settings.ownerTagKey));
   const purpose = text(tags.get(ctx.settings.purposeTagKey));
   const status = (id: string) => controls.find((c) => c.id === id)!;
-  const ready = (...ids: string[]) => ids.every((id) => status(id).status === 'present');
+  const ready = (...ids: string[]) => ids.every((id) => READY.includes(status(id).status));
   const why = (...ids: string[]) => ids.map((id) => status(id).detail).join('; ');
   return {
     path: endpoint.node.node.path,
@@ -124,19 +133,35 @@ export function assessEndpoint(endpoint: IndexedResource, ctx: GovernanceContext
   };
 }
 
+/** The assessment of one rule of the AI governance pack (`assess<Rule>`, the rule being its default export). */
+type Assess = (node: CfnResource, ctx: GovernanceContext) => Assessment;
+
 function fromAssessment(a: Assessment): Finding {
   const status: ControlStatus = a.compliance === NagRuleCompliance.COMPLIANT ? 'present'
     : a.compliance === NagRuleCompliance.NON_COMPLIANT ? 'absent' : 'unknown';
   return { status, detail: a.detail, evidence: a.evidence };
 }
 
-/** Several resources implement one control: absent if any lacks it, unknown if any is unreadable. */
+/**
+ * What the pack concludes about `node` with `assess`: a non-compliance acknowledged on the resource or an ancestor
+ * (the pack then reports nothing) is `acknowledged`, with the acknowledgement's reason.
+ */
+function judge(assess: Assess, node: CfnResource, ctx: GovernanceContext): Finding {
+  const finding = fromAssessment(assess(node, ctx));
+  if (finding.status !== 'absent') {
+    return finding;
+  }
+  const reason = acknowledgementReason(node, `${AiGovernanceChecks.PACK_NAME}-${assess.name.replace(/^assess/, '')}`);
+  return reason === undefined ? finding : { status: 'acknowledged', detail: `${finding.detail}; acknowledged: ${reason}`, evidence: finding.evidence };
+}
+
+/** Several resources implement one control: absent if any lacks it, unknown if any is unreadable, acknowledged if any is. */
 function combine(findings: Finding[]): Finding {
   const applicable = findings.filter((f) => f.detail !== 'the model does not come from a model package');
   if (applicable.length === 0) {
     return { status: 'not-applicable', detail: findings[0]?.detail ?? 'not applicable', evidence: [] };
   }
-  const worst = applicable.find((f) => f.status === 'absent') ?? applicable.find((f) => f.status === 'unknown') ?? applicable[0];
+  const worst = (['absent', 'unknown', 'acknowledged'] as const).map((s) => applicable.find((f) => f.status === s)).find((f) => f !== undefined) ?? applicable[0];
   return { status: worst.status, detail: [...new Set(applicable.map((f) => f.detail))].join('; '), evidence: applicable.flatMap((f) => f.evidence) };
 }
 
@@ -147,6 +172,9 @@ function withEvidence(f: Finding, extra: IndexedResource[]): Finding {
 function highAvailability(error: Finding, lowTier: Finding): Finding {
   if (error.status !== 'unknown') {
     return error;
+  }
+  if (lowTier.status === 'acknowledged') {
+    return lowTier;
   }
   if (lowTier.status === 'absent') {
     return { ...lowTier, detail: `${lowTier.detail} (warning: accepted for LOW tier)` };
@@ -200,8 +228,8 @@ function retention(endpoint: IndexedResource, logGroups: IndexedResource[], buck
   if (logGroups.length === 0) {
     return { status: 'absent', detail: 'no /aws/sagemaker/Endpoints/<name> log group in the app: SageMaker creates one that never expires', evidence: [endpoint] };
   }
-  const results = logGroups.map((g) => fromAssessment(assessLogGroupRetention(g.node, ctx)));
-  const gaps = results.filter((r) => r.status !== 'present').map((r) => `log group ${r.detail}`);
+  const results = logGroups.map((g) => judge(assessLogGroupRetention, g.node, ctx));
+  const gaps = results.filter((r) => !READY.includes(r.status)).map((r) => `log group ${r.detail}`);
   for (const b of buckets) {
     for (const rule of asList(b.props.LifecycleConfiguration?.Rules) as any[]) {
       const days = rule?.ExpirationInDays;
@@ -213,6 +241,10 @@ function retention(endpoint: IndexedResource, logGroups: IndexedResource[], buck
   const evidence = [...logGroups, ...buckets];
   if (gaps.length > 0) {
     return { status: results.some((r) => r.status === 'unknown') && gaps.length === 1 ? 'unknown' : 'absent', detail: gaps.join('; '), evidence };
+  }
+  const acknowledged = results.filter((r) => r.status === 'acknowledged');
+  if (acknowledged.length > 0) {
+    return { status: 'acknowledged', detail: acknowledged.map((r) => `log group ${r.detail}`).join('; '), evidence };
   }
   return { status: 'present', detail: `logs kept ${results.map((r) => r.detail).join(', ')}`, evidence };
 }

@@ -4,6 +4,7 @@ import { GovernanceReportDocument } from './report-document';
 const STATUS: Record<ControlStatus, string> = {
   'present': 'present',
   'absent': '**absent**',
+  'acknowledged': 'acknowledged',
   'not-applicable': 'n/a',
   'unknown': 'unknown (token)',
 };

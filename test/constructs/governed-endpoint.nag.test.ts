@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DeploymentPolicy } from '../../constructs/deployment-policy';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
 import { RiskTier } from '../../lib/governance';
 import { ModelSource } from '../../lib/model-source';
@@ -12,8 +16,12 @@ import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../he
 
 type Configure = (stack: Stack) => Partial<GovernedEndpointProps>;
 
+const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud/3';
+const REASON = 'The container calls the feature store over the VPC; egress is limited by the security group (ticket ML-142).';
+const tier = (riskTier: RiskTier): Partial<GovernedEndpointProps> => ({ governance: { owner: 'o@example.com', purpose: 'triage', riskTier } });
+
 const configurations: [string, Configure][] = [
-  ['LOW tier on defaults', () => ({ governance: { owner: 'o@example.com', purpose: 'triage', riskTier: RiskTier.LOW } })],
+  ['LOW tier on defaults', () => tier(RiskTier.LOW)],
   ['HIGH tier', () => ({})],
   // The VPC belongs to the user's network stack; the packs review the endpoint's stack.
   ['in a VPC from another stack', (stack) => ({
@@ -26,7 +34,16 @@ const configurations: [string, Configure][] = [
   })],
   ['with a user key only', (stack) => ({ encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) })],
   ['on an instance-store instance type', () => ({ instanceType: 'ml.g5.2xlarge' })],
-  ['from a model package', () => ({ model: ModelSource.fromModelPackage({ modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud/3' }) })],
+  ['from a model package', () => ({ model: ModelSource.fromModelPackage({ modelPackageArn: PACKAGE_ARN }) })],
+  // The opt-outs README offers: each is refused, or acknowledged with the recorded reason.
+  ['at the LOW tier capture floor (20%)', () => ({ ...tier(RiskTier.LOW), dataCapture: { samplingPercentage: 20 } })],
+  ['at the MEDIUM tier capture floor (20%)', () => ({ ...tier(RiskTier.MEDIUM), dataCapture: { samplingPercentage: 20 } })],
+  ['keeping its logs forever (logRetention INFINITE)', () => ({ logRetention: logs.RetentionDays.INFINITE })],
+  ['with network isolation off and its reason', () => ({ networkIsolation: false, networkIsolationRiskAcceptance: REASON })],
+  ['from a model package without the approval gate, MEDIUM tier, with its reason', () => ({
+    ...tier(RiskTier.MEDIUM), model: ModelSource.fromModelPackage({ modelPackageArn: PACKAGE_ARN }), approvalGate: false, approvalGateRiskAcceptance: REASON,
+  })],
+  ['HIGH tier rolled out all at once with a risk acceptance', () => ({ deployment: DeploymentPolicy.allAtOnce({ riskAcceptance: REASON }) })],
 ];
 
 function synth(configure: Configure): Stack {
@@ -70,4 +87,73 @@ test('the default HIGH-tier endpoint does carry acknowledgements, so the check a
   const stack = synth(() => ({}));
   expect(acknowledgements(stack).length).toBeGreaterThanOrEqual(5);
   expect(rawFindings(stack).length).toBeGreaterThanOrEqual(5);
+});
+
+describe('GIVEN an opt-out a pack would flag', () => {
+  const acknowledged = (stack: Stack, rule: string) => acknowledgements(stack).filter((a) => a.id === rule);
+
+  test('WHEN network isolation is off with a reason THEN the model acknowledges AiGovernance-ModelNetworkIsolation with that reason', () => {
+    const stack = synth(() => ({ networkIsolation: false, networkIsolationRiskAcceptance: REASON }));
+    expect(acknowledged(stack, 'AiGovernance-ModelNetworkIsolation')).toEqual([{
+      path: 'NagStack/Scoring/Model', id: 'AiGovernance-ModelNetworkIsolation', reason: expect.stringContaining(REASON),
+    }]);
+  });
+
+  test('WHEN the approval gate is off with a reason THEN the model acknowledges AiGovernance-ModelApprovalGate with that reason', () => {
+    const stack = synth(() => ({ ...tier(RiskTier.LOW), model: ModelSource.fromModelPackage({ modelPackageArn: PACKAGE_ARN }),
+      approvalGate: false, approvalGateRiskAcceptance: REASON }));
+    expect(acknowledged(stack, 'AiGovernance-ModelApprovalGate')).toEqual([{
+      path: 'NagStack/Scoring/Model', id: 'AiGovernance-ModelApprovalGate', reason: expect.stringContaining(REASON),
+    }]);
+  });
+
+  test('WHEN logs are kept forever THEN the log group acknowledges the four retention rules, saying that exceeds every floor', () => {
+    const stack = synth(() => ({ logRetention: logs.RetentionDays.INFINITE }));
+    const acks = acknowledgements(stack).filter((a) => /Retention/.test(a.id));
+    expect(acks.map((a) => a.id).sort()).toEqual(['AiGovernance-LogGroupRetention', 'HIPAA.Security-CloudWatchLogGroupRetentionPeriod',
+      'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod', 'PCI.DSS.321-CloudWatchLogGroupRetentionPeriod']);
+    for (const a of acks) {
+      expect(a).toMatchObject({ path: 'NagStack/Scoring/LogGroup/Resource', reason: expect.stringMatching(/never expired, which exceeds every retention floor \(at least 180 days\)/) });
+    }
+  });
+
+  test('WHEN logs are kept for a set period THEN nothing about retention is acknowledged', () => {
+    const stack = synth(() => ({ logRetention: logs.RetentionDays.FIVE_YEARS }));
+    expect(acknowledgements(stack).filter((a) => /Retention/.test(a.id))).toEqual([]);
+  });
+
+  test.each([
+    ['network isolation off without a reason', { networkIsolation: false },
+      /networkIsolationRiskAcceptance: received undefined; allowed: a non-empty reason why networkIsolation: false is acceptable/],
+    ['network isolation off with a blank reason', { networkIsolation: false, networkIsolationRiskAcceptance: '  ' },
+      /networkIsolationRiskAcceptance: received " {2}"; allowed: a non-empty reason/],
+    ['a network isolation reason while isolation stays on', { networkIsolationRiskAcceptance: REASON },
+      /networkIsolationRiskAcceptance: received ".*"; allowed: only together with networkIsolation: false/],
+    ['the approval gate off without a reason (MEDIUM tier)', { ...tier(RiskTier.MEDIUM), model: ModelSource.fromModelPackage({ modelPackageArn: PACKAGE_ARN }), approvalGate: false },
+      /approvalGateRiskAcceptance: received undefined; allowed: a non-empty reason why approvalGate: false for a model from ModelSource.fromModelPackage is acceptable/],
+    ['an approval gate reason while the gate stays on', { model: ModelSource.fromModelPackage({ modelPackageArn: PACKAGE_ARN }), approvalGateRiskAcceptance: REASON },
+      /approvalGateRiskAcceptance: received ".*"; allowed: only together with approvalGate: false/],
+    ['LOW tier capture below 20%', { ...tier(RiskTier.LOW), dataCapture: { samplingPercentage: 19 } },
+      /dataCapture.samplingPercentage: received 19; allowed: a whole number from 20 to 100/],
+    ['MEDIUM tier capture of 10%', { ...tier(RiskTier.MEDIUM), dataCapture: { samplingPercentage: 10 } },
+      /dataCapture.samplingPercentage: received 10; allowed: a whole number from 20 to 100/],
+  ] as [string, Partial<GovernedEndpointProps>, RegExp][])('WHEN %s THEN synth fails with one props error saying what is allowed', (_name, overrides, message) => {
+    expect(() => synth(() => overrides)).toThrow(message);
+    expect(() => synth(() => overrides)).toThrow(/^GovernedEndpoint at 'NagStack\/Scoring' has invalid props:\n {2}- [^\n]+$/);
+  });
+
+  test('WHEN a HIGH tier registry model turns the gate off, even with a reason, THEN only approvalGate is named', () => {
+    const attempt = () => synth(() => ({ model: ModelSource.fromModelPackage({ modelPackageArn: PACKAGE_ARN }), approvalGate: false, approvalGateRiskAcceptance: REASON }));
+    expect(attempt).toThrow(/^GovernedEndpoint at 'NagStack\/Scoring' has invalid props:\n {2}- approvalGate: received false; allowed: true \(or unset\) for HIGH tier[^\n]*$/);
+  });
+});
+
+test('GIVEN any test WHEN it creates an App THEN the App has the context of cdk.json, as `cdk synth` gives it', () => {
+  // The packs and CloudFormation validation in these tests then judge the templates users synthesize.
+  const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+  const app = new App();
+  for (const [key, value] of Object.entries(context)) {
+    expect({ key, value: app.node.tryGetContext(key) }).toEqual({ key, value });
+  }
+  expect(context['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
 });

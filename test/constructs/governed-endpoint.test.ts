@@ -334,8 +334,8 @@ describe('GovernedEndpoint defaults', () => {
       expect(JSON.stringify(eni.Condition)).toContain('ec2:Vpc');
     });
 
-    test('network isolation can be turned off explicitly', () => {
-      const { template } = synthEndpoint({ networkIsolation: false });
+    test('network isolation can be turned off explicitly, with the reason recorded', () => {
+      const { template } = synthEndpoint({ networkIsolation: false, networkIsolationRiskAcceptance: 'Calls the feature store over the VPC.' });
       template.hasResourceProperties('AWS::SageMaker::Model', { EnableNetworkIsolation: false });
     });
   });

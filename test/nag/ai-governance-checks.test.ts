@@ -2,6 +2,8 @@ import { CfnCondition, CfnParameter, CfnResource, Fn, Stack, Validations } from 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IApplyRule, NagMessageLevel } from 'cdk-nag';
+import { MINIMUM_LOG_RETENTION_DAYS } from '../../lib/endpoint-validation';
+import { minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../../lib/governance';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { governanceFindings, governanceTags, killSwitchParameter, l1Endpoint, newStack, notifyingAlarm, rulesOn } from './kit';
 
@@ -97,6 +99,20 @@ describe('AiGovernanceChecks', () => {
     // AND with the default floors the same config passes both
     expect(rulesOn(governanceFindings(stack, props), config)).not.toEqual(expect.arrayContaining(['EndpointConfigDataCapture']));
     expect(rulesOn(governanceFindings(stack, props), config)).not.toContain('EndpointConfigInstanceCount');
+  });
+
+  test('the default floors are the ones GovernedEndpoint enforces, so an endpoint it accepts passes the pack', () => {
+    expect(new AiGovernanceChecks().settings).toMatchObject({
+      minimumSamplingPercentage: minimumSamplingPercentage(RiskTier.LOW),
+      highRiskMinimumSamplingPercentage: minimumSamplingPercentage(RiskTier.HIGH),
+      minimumLogRetentionDays: MINIMUM_LOG_RETENTION_DAYS,
+      minimumInstanceCount: minimumInstanceCount(RiskTier.MEDIUM),
+    });
+    // One setting judges LOW and MEDIUM capture, and one instance floor MEDIUM and HIGH: the tiers share them.
+    expect(minimumSamplingPercentage(RiskTier.MEDIUM)).toBe(minimumSamplingPercentage(RiskTier.LOW));
+    expect(minimumInstanceCount(RiskTier.HIGH)).toBe(minimumInstanceCount(RiskTier.MEDIUM));
+    // AND the floors are what README promises: 20% capture for LOW and MEDIUM, 100% for HIGH
+    expect([RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH].map(minimumSamplingPercentage)).toEqual([20, 20, 100]);
   });
 
   test('invalid props are rejected with every problem named', () => {

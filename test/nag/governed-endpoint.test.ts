@@ -83,10 +83,20 @@ describe('the AI governance pack over GovernedEndpoint', () => {
     expect(JSON.stringify(endpoint.cfnEndpointConfig.node.metadata)).not.toContain('InstanceCountLowTier');
   });
 
-  describe('configurations that are a choice of the user get exactly one warning', () => {
-    test('network isolation turned off', () => {
+  describe('GIVEN a configuration that is a choice of the user', () => {
+    test('WHEN network isolation is off with its recorded reason THEN the pack reports nothing, and the model carries the reason', () => {
       const stack = newStack();
-      new GovernedEndpoint(stack, 'Scoring', endpointProps({ networkIsolation: false }));
+      const endpoint = new GovernedEndpoint(stack, 'Scoring', endpointProps({
+        networkIsolation: false, networkIsolationRiskAcceptance: 'The container calls the feature store inside the VPC (ticket ML-142).',
+      }));
+      expect(governanceFindings(stack)).toEqual([]);
+      expect(JSON.stringify(endpoint.cfnModel.node.metadata)).toContain('The container calls the feature store inside the VPC (ticket ML-142).');
+    });
+
+    test('WHEN network isolation is turned off through the escape hatch, with no recorded reason THEN the pack warns', () => {
+      const stack = newStack();
+      const endpoint = new GovernedEndpoint(stack, 'Scoring', endpointProps());
+      endpoint.cfnModel.enableNetworkIsolation = false;
       expect(governanceFindings(stack).map((f) => `${f.rule} ${f.severity}`)).toEqual(['ModelNetworkIsolation warning']);
     });
   });

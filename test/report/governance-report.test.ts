@@ -2,9 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NagPack } from 'cdk-nag';
-import { GovernedEndpoint } from '../../constructs/governed-endpoint';
+import { DeploymentPolicy } from '../../constructs/deployment-policy';
+import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
+import { RiskTier } from '../../lib/governance';
+import { ModelSource } from '../../lib/model-source';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { ControlResult } from '../../lib/report/assess-endpoint';
 import { GovernanceReport } from '../../lib/report/governance-report';
@@ -133,7 +137,7 @@ describe('GovernanceReport', () => {
 
   test('the readiness checklist follows the controls', () => {
     const e = governed.json.endpoints[0];
-    const status = (id: string) => e.controls.find((c) => c.id === id)!.status === 'present';
+    const status = (id: string) => ['present', 'acknowledged'].includes(e.controls.find((c) => c.id === id)!.status);
     expect(Object.fromEntries(e.readiness.map((r) => [r.item, r.ready]))).toEqual({
       'Owner named': status('OWNER'),
       'Monitoring ready': status('ALARMS'),
@@ -184,5 +188,51 @@ describe('GovernanceReport', () => {
   test('a file name with a directory is rejected', () => {
     expect(() => new GovernanceReport(new App(), 'Report', { fileName: '../outside' }))
       .toThrow(/fileName: received "..\/outside"; allowed: 1 to 100 letters/);
+  });
+});
+
+describe('GIVEN an opt-out the library acknowledges with its reason', () => {
+  const REASON = 'Shadow deployment: the caller ignores the answers until the model risk review on 2025-03-01.';
+  const withEndpoint = (overrides: Partial<GovernedEndpointProps>) => synthReport((s) => { new GovernedEndpoint(s, 'FraudScoring', endpointProps(overrides)); });
+  const item = (json: GovernanceReportDocument, name: string) => json.endpoints[0].readiness.find((r) => r.item === name)!;
+
+  test.each([
+    ['HIGH tier rolled out all at once with a risk acceptance', { deployment: DeploymentPolicy.allAtOnce({ riskAcceptance: REASON }) }, 'STAGED-ROLLOUT', 'Rollback ready'],
+    ['logs kept forever', { logRetention: logs.RetentionDays.INFINITE }, 'RETENTION', 'Data rules documented'],
+    ['network isolation off with a reason', { networkIsolation: false, networkIsolationRiskAcceptance: REASON }, 'NETWORK', undefined],
+    ['a registry model without the approval gate, MEDIUM tier, with a reason', {
+      governance: { owner: 'fraud-ml@example.com', purpose: 'card fraud scoring', riskTier: RiskTier.MEDIUM },
+      model: ModelSource.fromModelPackage({ modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud-scoring/3' }),
+      approvalGate: false, approvalGateRiskAcceptance: REASON,
+    }, 'APPROVAL-GATE', undefined],
+    ['LOW tier on one instance', { governance: { owner: 'fraud-ml@example.com', purpose: 'card fraud scoring', riskTier: RiskTier.LOW } }, 'HA', undefined],
+  ] as [string, Partial<GovernedEndpointProps>, string, string | undefined][])('WHEN %s THEN the packs pass, the control is acknowledged with the reason, and the endpoint is ready', (_name, overrides, id, readiness) => {
+    const { json, markdown } = withEndpoint(overrides);
+    // THEN no pack reports anything
+    expect(json.summary).toMatchObject({ unacknowledgedErrors: 0, unacknowledgedWarnings: 0, readyEndpoints: 1 });
+    // AND the control says it is missing by a decision, and whose
+    expect(control(json, id)).toMatchObject({ status: 'acknowledged', detail: expect.stringMatching(/acknowledged: .{40,}/) });
+    expect(markdown).toMatch(new RegExp(`\\| ${id} \\| acknowledged \\|`));
+    // AND the readiness item the control belongs to is ticked, with the reason
+    if (readiness) {
+      expect(item(json, readiness)).toMatchObject({ ready: true, detail: expect.stringContaining('acknowledged: ') });
+    }
+  });
+
+  test('WHEN the risk acceptance is the user\'s reason THEN the report quotes it', () => {
+    const { json } = withEndpoint({ deployment: DeploymentPolicy.allAtOnce({ riskAcceptance: REASON }) });
+    expect(control(json, 'STAGED-ROLLOUT').detail).toContain(REASON);
+  });
+
+  test('WHEN a plain L1 endpoint acknowledges a finding itself THEN the report follows the pack: acknowledged, not absent', () => {
+    // GIVEN an ungoverned L1 endpoint whose owner acknowledges the all-at-once rollout on the endpoint
+    const { json } = synthReport((s) => {
+      const { endpoint } = l1Endpoint(s, 'Plain');
+      Validations.of(endpoint).acknowledge({ id: 'AiGovernance-EndpointStagedRollout', reason: REASON });
+    }, () => [new AiGovernanceChecks()]);
+    // THEN that control is acknowledged and the others stay absent
+    expect(control(json, 'STAGED-ROLLOUT')).toMatchObject({ status: 'acknowledged', detail: expect.stringContaining(REASON) });
+    expect(control(json, 'AUTO-ROLLBACK').status).toBe('absent');
+    expect(json.nag[0].findings.map((f) => f.rule)).not.toContain('AiGovernance-EndpointStagedRollout');
   });
 });
