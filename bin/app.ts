@@ -8,7 +8,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { ExampleStack } from '../lib/example-stack';
+import { ExampleStack } from './example-stack';
 import { AiGovernanceChecks } from '../lib/nag/ai-governance-checks';
 import { GovernanceReport } from '../lib/report/governance-report';
 

@@ -53,8 +53,8 @@ function runCase(c: Case): void {
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const sagemaker = require('aws-cdk-lib/aws-sagemaker') as typeof import('aws-cdk-lib/aws-sagemaker');
   const nag = require('cdk-nag') as typeof import('cdk-nag');
-  const lib = c.kind === 'governed' ? require('../lib/index') as typeof import('../lib/index') : undefined;
-  const example = require('../lib/example-stack') as typeof import('../lib/example-stack');
+  const lib = c.kind === 'governed' ? require('../lib') as typeof import('../lib') : undefined;
+  const example = require('./example-stack') as typeof import('./example-stack');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loadSeconds = performance.now() / 1000;
 

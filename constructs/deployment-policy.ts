@@ -2,10 +2,10 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
-import { RiskTier } from '../lib/governance';
-import { instanceFamily } from '../lib/instance-types';
+import { RiskTier } from '../lib/policy/governance';
+import { instanceFamily } from '../lib/policy/instance-types';
 import { MAX_API_INTEGER } from '../lib/policy/aws-limits';
-import { amountIn, durationReceived, PropsValidator } from '../lib/validation';
+import { amountIn, durationReceived, PropsValidator } from './private/validation';
 
 /** SageMaker's limits for deployment guardrails (CreateEndpoint / UpdateEndpoint `DeploymentConfig`). */
 export const DEPLOYMENT_LIMITS = {

@@ -4,9 +4,9 @@ import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { VariantMetrics, VariantMetricSource, vcpuCount } from '../lib/endpoint-metrics';
-import { AlarmTiming, checkAlarmsOptions } from '../lib/endpoint-validation';
-import { PropsValidator } from '../lib/validation';
+import { VariantMetrics, VariantMetricSource, vcpuCount } from './private/endpoint-metrics';
+import { AlarmTiming, checkAlarmsOptions } from './private/endpoint-validation';
+import { PropsValidator } from './private/validation';
 import { AlarmTopic } from './alarm-topic';
 import { EndpointDashboard } from './endpoint-dashboard';
 

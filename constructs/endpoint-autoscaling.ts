@@ -1,10 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
-import { minimumInstanceCount, RiskTier } from '../lib/governance';
-import { instanceFamily } from '../lib/instance-types';
+import { minimumInstanceCount, RiskTier } from '../lib/policy/governance';
+import { instanceFamily } from '../lib/policy/instance-types';
 import { INSTANCE_COUNT, MAX_API_INTEGER } from '../lib/policy/aws-limits';
-import { amountIn, durationReceived, PropsValidator } from '../lib/validation';
+import { amountIn, durationReceived, PropsValidator } from './private/validation';
 
 /** Target tracking on requests per instance. */
 export interface AutoScalingOptions {

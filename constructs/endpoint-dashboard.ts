@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { VariantMetrics, VariantMetricSource } from '../lib/endpoint-metrics';
+import { VariantMetrics, VariantMetricSource } from './private/endpoint-metrics';
 
 /** Props of {@link EndpointDashboard}. */
 export interface EndpointDashboardProps extends VariantMetricSource {

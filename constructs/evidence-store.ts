@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
+import { acknowledge, inCompliancePacks } from './private/acknowledge';
 import { AWS_LIMIT_SOURCES, OBJECT_LOCK_RETENTION_MODES, S3_DAYS } from '../lib/policy/aws-limits';
-import { PropsValidator } from '../lib/validation';
+import { PropsValidator } from './private/validation';
 
 /** Records must be kept at least this long (EU AI Act Art. 19 / 26(6): six months; the library's floor is a year). */
 export const MINIMUM_EVIDENCE_RETENTION_DAYS = 365;

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ModelSource } from '../lib/model-source';
-import { acknowledge, wildcardResourceFinding } from '../lib/nag/acknowledge';
+import { ModelSource } from './model-source';
+import { acknowledge, wildcardResourceFinding } from './private/acknowledge';
 
 /** Namespaces the model container may publish custom metrics to. */
 export const METRIC_NAMESPACES = ['/aws/sagemaker/Endpoints', 'AWS/SageMaker'];

@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/governance';
-import { checkGovernance, PropsValidator } from '../lib/validation';
-import { warnIfImportedKey } from '../lib/warnings';
+import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/policy/governance';
+import { checkGovernance, PropsValidator } from './private/validation';
+import { warnIfImportedKey } from './private/warnings';
 import { AlarmTopic } from './alarm-topic';
 import { EvidenceStore, ObjectLockMode } from './evidence-store';
 

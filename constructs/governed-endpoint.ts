@@ -7,12 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { MINIMUM_LOG_RETENTION_DAYS, validateEndpointProps } from '../lib/endpoint-validation';
-import { GovernanceProps, GovernanceTags, minimumInstanceCount, RiskTier } from '../lib/governance';
-import { supportsVolumeEncryption } from '../lib/instance-types';
-import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
-import { WARNING_PREFIX, warnIfImportedKey } from '../lib/warnings';
-import { VariantMetrics } from '../lib/endpoint-metrics';
+import { MINIMUM_LOG_RETENTION_DAYS, validateEndpointProps } from './private/endpoint-validation';
+import { GovernanceProps, GovernanceTags, minimumInstanceCount, RiskTier } from '../lib/policy/governance';
+import { supportsVolumeEncryption } from '../lib/policy/instance-types';
+import { acknowledge, inCompliancePacks } from './private/acknowledge';
+import { WARNING_PREFIX, warnIfImportedKey } from './private/warnings';
+import { VariantMetrics } from './private/endpoint-metrics';
 import { DeploymentPolicy } from './deployment-policy';
 import { EndpointAlarms } from './endpoint-alarms';
 import { EndpointAutoScaling } from './endpoint-autoscaling';
@@ -21,10 +21,10 @@ import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 import { GovernedEndpointProps } from './governed-endpoint-props';
 import { KillSwitch } from './kill-switch';
-import { KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState } from '../lib/kill-switch-protocol';
+import { KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState } from '../lib/policy/kill-switch-protocol';
 
 export * from './governed-endpoint-props';
-export { MINIMUM_LOG_RETENTION_DAYS } from '../lib/endpoint-validation';
+export { MINIMUM_LOG_RETENTION_DAYS } from './private/endpoint-validation';
 
 /**
  * A SageMaker real-time endpoint with governance on by default: a named owner, a least-privilege

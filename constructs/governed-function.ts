@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { acknowledge, inCompliancePacks } from '../lib/nag/acknowledge';
+import { acknowledge, inCompliancePacks } from './private/acknowledge';
 
 /**
  * Where `npm ci` / `npm run build` put the esbuild bundles of `lib/handlers/<name>/index.ts`: the package

@@ -12,13 +12,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { GovernanceProps, GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, RiskTier } from '../lib/governance';
+import { GovernanceProps, GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, RiskTier } from '../lib/policy/governance';
 import {
   AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, KILL_SWITCH_TAG, SNAPSHOT_PREFIX,
-} from '../lib/kill-switch-protocol';
-import { acknowledge, wildcardResourceFinding } from '../lib/nag/acknowledge';
-import { resolvedLength } from '../lib/resolved-size';
-import { PropsValidator } from '../lib/validation';
+} from '../lib/policy/kill-switch-protocol';
+import { acknowledge, wildcardResourceFinding } from './private/acknowledge';
+import { resolvedLength } from './private/resolved-size';
+import { PropsValidator } from './private/validation';
 import { GovernanceFoundation } from './governance-foundation';
 import { AlarmTopic } from './alarm-topic';
 import { GovernedFunction } from './governed-function';

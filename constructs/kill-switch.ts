@@ -7,13 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { GovernanceProps } from '../lib/governance';
+import { GovernanceProps } from '../lib/policy/governance';
 import {
   AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, deploymentDescription, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE,
   KILL_SWITCH_PARAMETER_TAG, KillSwitchState,
-} from '../lib/kill-switch-protocol';
+} from '../lib/policy/kill-switch-protocol';
 import { maxParameterNameLength, SAGEMAKER_NAME, SSM_PARAMETER_NAME, TAG } from '../lib/policy/aws-limits';
-import { PropsValidator, UniqueNames } from '../lib/validation';
+import { PropsValidator, UniqueNames } from './private/validation';
 import { KillSwitchEnforcer } from './kill-switch-enforcer';
 
 /** The kind of name `UniqueNames` keeps for kill-switch parameters (SSM parameter names are unique per account and region). */

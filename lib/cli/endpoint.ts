@@ -1,7 +1,7 @@
 import { DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand, DescribeEndpointCommandOutput, ListTagsCommand } from '@aws-sdk/client-sagemaker';
 import { GetParameterHistoryCommand, ParameterHistory } from '@aws-sdk/client-ssm';
-import { defaultKillSwitchParameterName, KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG } from '../kill-switch-protocol';
+import { defaultKillSwitchParameterName, KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG } from '../policy/kill-switch-protocol';
 import { CliClients } from './aws';
 import { CliError, classify, ExitCode, isEndpointNotFound } from './errors';
 

@@ -3,7 +3,7 @@ import { createSpinner } from 'nanospinner';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createColors } from 'picocolors';
-import { KillSwitchState } from '../kill-switch-protocol';
+import { KillSwitchState } from '../policy/kill-switch-protocol';
 import { AwsTarget, CliClients, createClients } from './aws';
 import { classify, EXIT_CODE_HELP, ExitCode } from './errors';
 import { status, StatusReport } from './status';

@@ -1,5 +1,5 @@
 import { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
-import { KillSwitchState } from '../kill-switch-protocol';
+import { KillSwitchState } from '../policy/kill-switch-protocol';
 import { CliClients } from './aws';
 import { AlarmState, alarmStates, currentVersion, describeEndpoint, endpointTags, parameterOf, pauseTag } from './endpoint';
 

@@ -1,5 +1,5 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { DEPLOYMENT_MARKER, KillSwitchState } from '../kill-switch-protocol';
+import { DEPLOYMENT_MARKER, KillSwitchState } from '../policy/kill-switch-protocol';
 import { CliClients, PollingOptions } from './aws';
 import { currentVersion, describeEndpoint, endpointTags, parameterOf, pauseTag } from './endpoint';
 import { CliError, ExitCode } from './errors';

@@ -1,8 +1,8 @@
 import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../governance';
-import { KILL_SWITCH_PARAMETER_TAG, KillSwitchState } from '../kill-switch-protocol';
+import { GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../policy/governance';
+import { KILL_SWITCH_PARAMETER_TAG, KillSwitchState } from '../policy/kill-switch-protocol';
 import { GovernanceContext, GovernanceRule, GovernanceRuleSettings } from './governance-context';
 import {
   AlarmActionEnabled, EndpointAutoRollback, EndpointConfigDataCapture, EndpointConfigInstanceCount,

@@ -1,4 +1,4 @@
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { flattenReference } from '../policy/nag-findings';
 
 /** Whether a resolved value is a CloudFormation intrinsic (`Ref`, `Fn::*`) the pack cannot evaluate. */
 export function isIntrinsic(value: unknown): boolean {
@@ -19,7 +19,7 @@ export function asList(value: unknown): unknown[] {
 
 /** A resolved reference flattened to text, as cdk-nag flattens it (`<Logical.Attr>`, `<Logical>`). */
 export function flatten(value: unknown): string {
-  return flattenCfnReference(value);
+  return flattenReference(value);
 }
 
 /** Shell-style glob match (`*`, `?`), case-insensitive, as IAM matches actions. */

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { acknowledgementReason } from '../nag/acknowledge';
+import { acknowledgementReason } from '../nag/acknowledgements';
 import { AiGovernanceChecks } from '../nag/ai-governance-checks';
 import { asList, flatten } from '../nag/cfn-values';
 import { Assessment, GovernanceContext, IndexedResource, ResourceTypes } from '../nag/governance-context';
@@ -19,7 +19,7 @@ import { assessLogGroupRetention } from '../nag/rules/LogGroupRetention';
 import { assessModelApprovalGate } from '../nag/rules/ModelApprovalGate';
 import { assessModelExecutionRoleLeastPrivilege } from '../nag/rules/ModelExecutionRoleLeastPrivilege';
 import { assessModelNetworkIsolation } from '../nag/rules/ModelNetworkIsolation';
-import { CONTROLS } from './controls';
+import { CONTROLS } from '../policy/controls';
 
 /**
  * Whether a control is in the template. `acknowledged` when it is not, but the app acknowledges the pack's

@@ -2,8 +2,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { App, Stack } from 'aws-cdk-lib';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
-import { ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { ModelSource } from '../../constructs/model-source';
 import { asArray, endpointProps, newStack, synthEndpoint } from '../helpers/fixtures';
 import { unacknowledgedFindings } from '../helpers/nag';
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { AutoScalingOptions } from '../../constructs/endpoint-autoscaling';
 import { GovernedEndpointProps } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
+import { RiskTier } from '../../lib/policy/governance';
 import { synthEndpoint } from '../helpers/fixtures';
 
 const LOW = { owner: 'triage-ml@example.com', purpose: 'ticket triage', riskTier: RiskTier.LOW };

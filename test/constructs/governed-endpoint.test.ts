@@ -7,8 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnResource } from 'aws-cdk-lib';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
-import { ModelArtifact, ModelImage, ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { ModelArtifact, ModelImage, ModelSource } from '../../constructs/model-source';
 import { allStatements, asArray, endpointProps, newStack, synthEndpoint } from '../helpers/fixtures';
 
 const captureStatement = (template: Template) => allStatements(template).find((s) => s.Sid === 'WriteDataCapture');

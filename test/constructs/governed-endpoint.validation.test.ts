@@ -9,8 +9,8 @@ import { EvidenceStore } from '../../constructs/evidence-store';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
 import { KillSwitch } from '../../constructs/kill-switch';
-import { RiskTier } from '../../lib/governance';
-import { ModelArtifact, ModelImage, ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { ModelArtifact, ModelImage, ModelSource } from '../../constructs/model-source';
 import { endpointProps, newStack } from '../helpers/fixtures';
 import * as kms from 'aws-cdk-lib/aws-kms';
 

@@ -7,9 +7,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
 import { KillSwitchEnforcer } from '../../constructs/kill-switch-enforcer';
-import { RiskTier } from '../../lib/governance';
-import { DEPLOYMENT_MARKER, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS } from '../../lib/kill-switch-protocol';
-import { ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { DEPLOYMENT_MARKER, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS } from '../../lib/policy/kill-switch-protocol';
+import { ModelSource } from '../../constructs/model-source';
 import { allStatements, asArray, endpointProps, newStack, synthEndpoint } from '../helpers/fixtures';
 import { unacknowledgedFindings } from '../helpers/nag';
 

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { decide, ParameterVersion, TagState } from '../../lib/handlers/kill-switch-enforcer/decide';
-import { deploymentDescription, isDeploymentWrite } from '../../lib/kill-switch-protocol';
+import { deploymentDescription, isDeploymentWrite } from '../../lib/policy/kill-switch-protocol';
 
 const deployed = (version: number): ParameterVersion => ({ version, value: 'ACTIVE', description: deploymentDescription('fraud-scoring') });
 const operator = (version: number, value: string, description = 'INC-42'): ParameterVersion => ({ version, value, description });

@@ -7,7 +7,7 @@
  * fast-check prints the seed and the counterexample on failure.
  */
 import * as fc from 'fast-check';
-import { isDeploymentWrite } from '../../lib/kill-switch-protocol';
+import { isDeploymentWrite } from '../../lib/policy/kill-switch-protocol';
 import {
   Call, captureLogs, deployed, ENDPOINT, ENFORCER_VARIANTS, EnforcerModule, Fault, Op, operator, parameterOf, RETRY, settle, SimulatedAws, TARGET, useFakeTimers, Version,
 } from './support/simulated-aws';

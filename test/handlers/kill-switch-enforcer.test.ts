@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEPLOYMENT_MARKER, deploymentDescription } from '../../lib/kill-switch-protocol';
+import { DEPLOYMENT_MARKER, deploymentDescription } from '../../lib/policy/kill-switch-protocol';
 import { bundlePath, ensureBundles } from './support/bundle';
 
 const BUNDLE = bundlePath('kill-switch-enforcer');

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
-import { ModelArtifact, ModelImage, ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { ModelArtifact, ModelImage, ModelSource } from '../../constructs/model-source';
 
 export const IMAGE_URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-scoring:1.4.2';
 export const ARTIFACT_URL = 's3://model-artifacts-bucket/fraud/v14/model.tar.gz';

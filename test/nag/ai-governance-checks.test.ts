@@ -2,8 +2,8 @@ import { CfnCondition, CfnParameter, CfnResource, Fn, Stack, Validations } from 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IApplyRule, NagMessageLevel } from 'cdk-nag';
-import { MINIMUM_LOG_RETENTION_DAYS } from '../../lib/endpoint-validation';
-import { minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../../lib/governance';
+import { MINIMUM_LOG_RETENTION_DAYS } from '../../constructs/private/endpoint-validation';
+import { minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../../lib/policy/governance';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { governanceFindings, governanceTags, killSwitchParameter, l1Endpoint, newStack, notifyingAlarm, rulesOn } from './kit';
 

@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DeploymentPolicy } from '../../constructs/deployment-policy';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
-import { ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { ModelSource } from '../../constructs/model-source';
 import { endpointProps } from '../helpers/fixtures';
 import { governanceFindings, newStack } from './kit';
 

@@ -7,8 +7,8 @@ import { EvidenceStore, EvidenceStoreProps, ObjectLockMode } from '../../constru
 import { GovernanceFoundation, GovernanceFoundationProps } from '../../constructs/governance-foundation';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
 import { KillSwitch, KillSwitchProps } from '../../constructs/kill-switch';
-import { RiskTier } from '../../lib/governance';
-import { ModelArtifact, ModelImage, ModelSource } from '../../lib/model-source';
+import { RiskTier } from '../../lib/policy/governance';
+import { ModelArtifact, ModelImage, ModelSource } from '../../constructs/model-source';
 import { endpointProps, IMAGE_URI, newStack } from '../helpers/fixtures';
 
 /**

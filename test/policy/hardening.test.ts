@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { EvidenceStore, ObjectLockMode } from '../../constructs/evidence-store';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
+import { RiskTier } from '../../lib/policy/governance';
 import { endpointProps, newStack } from '../helpers/fixtures';
 
 const keyPolicyOf = (template: Template) => Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as any[];

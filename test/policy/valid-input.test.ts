@@ -5,8 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { ObjectLockMode } from '../../constructs/evidence-store';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
-import { RiskTier } from '../../lib/governance';
-import { isProductionVariantInstanceType } from '../../lib/instance-types';
+import { RiskTier } from '../../lib/policy/governance';
+import { isProductionVariantInstanceType } from '../../lib/policy/instance-types';
 import { PRODUCTION_VARIANT_INSTANCE_TYPES } from '../../lib/policy/aws-limits';
 import { endpointProps } from '../helpers/fixtures';
 

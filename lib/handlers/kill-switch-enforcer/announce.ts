@@ -1,4 +1,4 @@
-import { DEPLOYMENT_MARKER, EnforcementTarget, KillSwitchState } from '../../kill-switch-protocol';
+import { DEPLOYMENT_MARKER, EnforcementTarget, KillSwitchState } from '../../policy/kill-switch-protocol';
 import { Deadline } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { PublishCommand, PutObjectCommand, PutParameterCommand } from './aws';

@@ -1,4 +1,4 @@
-import { AUTO_PAUSE_TAG_PREFIX, KillSwitchState } from '../../kill-switch-protocol';
+import { AUTO_PAUSE_TAG_PREFIX, KillSwitchState } from '../../policy/kill-switch-protocol';
 import { Deadline, eachBounded, withTimeout } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand } from './aws';

@@ -5,7 +5,7 @@
  * longest path through one endpoint ends well inside the function's timeout
  * (`KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS`, 120 s).
  */
-import { KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS } from '../../kill-switch-protocol';
+import { KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS } from '../../policy/kill-switch-protocol';
 
 /** TCP and TLS connection to an AWS endpoint, per attempt. */
 export const CONNECTION_TIMEOUT_MS = 3_000;

@@ -1,4 +1,4 @@
-import { isDeploymentWrite, KillSwitchState } from '../../kill-switch-protocol';
+import { isDeploymentWrite, KillSwitchState } from '../../policy/kill-switch-protocol';
 
 /** One version of a kill-switch parameter, from `GetParameterHistory`. */
 export interface ParameterVersion {

@@ -1,4 +1,4 @@
-import { EnforcementTarget, KILL_SWITCH_TAG, KillSwitchState } from '../../kill-switch-protocol';
+import { EnforcementTarget, KILL_SWITCH_TAG, KillSwitchState } from '../../policy/kill-switch-protocol';
 import { Deadline } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { notify, restorePause, writeResumeRecord } from './announce';

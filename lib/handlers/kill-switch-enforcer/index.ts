@@ -22,7 +22,7 @@
  * - the reconcile schedule of each shard: `{ kind: 'reconcile', targets }`;
  * - the auto-pause topic (SNS records carrying CloudWatch alarm notifications).
  */
-import { EnforcementTarget, EnforcerInput } from '../../kill-switch-protocol';
+import { EnforcementTarget, EnforcerInput } from '../../policy/kill-switch-protocol';
 import { Deadline, eachBounded, withTimeout } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { retryPolicyFromEnv } from '../shared/retry';

@@ -1,4 +1,4 @@
-import { KILL_SWITCH_METRIC_NAMESPACE } from '../../kill-switch-protocol';
+import { KILL_SWITCH_METRIC_NAMESPACE } from '../../policy/kill-switch-protocol';
 
 /**
  * Emit the kill-switch metrics of one endpoint in CloudWatch embedded metric format: CloudWatch Logs turns

@@ -1,4 +1,4 @@
-import { SNAPSHOT_PREFIX } from '../../kill-switch-protocol';
+import { SNAPSHOT_PREFIX } from '../../policy/kill-switch-protocol';
 import { Deadline, withTimeout } from '../shared/deadline';
 import { errorText } from '../shared/log';
 import {

@@ -2,7 +2,7 @@ import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleResult } from 'cdk-nag';
 import { asList, isIntrinsic } from '../cfn-values';
-import { supportsVolumeEncryption } from '../../instance-types';
+import { supportsVolumeEncryption } from '../../policy/instance-types';
 import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
 
 /**

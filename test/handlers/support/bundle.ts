@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-const SOURCES = [join(ROOT, 'lib', 'handlers'), join(ROOT, 'lib', 'kill-switch-protocol.ts'), join(ROOT, 'lib', 'governance.ts')];
+const SOURCES = [join(ROOT, 'lib', 'handlers'), join(ROOT, 'lib', 'policy')];
 
 /** The shipped esbuild bundle of a handler. */
 export function bundlePath(handler: 'kill-switch-enforcer' | 'approval-gate'): string {

@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { deploymentDescription } from '../../../lib/kill-switch-protocol';
+import { deploymentDescription } from '../../../lib/policy/kill-switch-protocol';
 import { bundlePath, ensureBundles } from './bundle';
 
 type HandlerModule = typeof import('../../../lib/handlers/kill-switch-enforcer');

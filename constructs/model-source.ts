@@ -1,8 +1,8 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SAGEMAKER_CONTAINER, SAGEMAKER_NAME } from './policy/aws-limits';
-import { PropsValidator } from './validation';
+import { SAGEMAKER_CONTAINER, SAGEMAKER_NAME } from '../lib/policy/aws-limits';
+import { PropsValidator } from './private/validation';
 
 const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)(?::([\w][\w.-]{0,127})|@sha256:[a-f0-9]{64})?$/;
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;

@@ -1,6 +1,6 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ExampleStack } from '../../lib/example-stack';
+import { ExampleStack } from '../../bin/example-stack';
 
 /** Resource types that hold data or identity: replacing one loses evidence or breaks callers. */
 const STATEFUL_TYPES = ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::SageMaker::Endpoint', 'AWS::SNS::Topic', 'AWS::SSM::Parameter'];

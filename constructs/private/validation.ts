@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { GovernanceProps, RiskTier } from './governance';
-import { LOG_RETENTION_DAYS, TAG } from './policy/aws-limits';
+import { GovernanceProps, RiskTier } from '../../lib/policy/governance';
+import { LOG_RETENTION_DAYS, TAG } from '../../lib/policy/aws-limits';
 
 /** `logs.RetentionDays.INFINITE`: the log group's retention is left unset, so logs never expire. */
 const INFINITE_RETENTION = 9999;

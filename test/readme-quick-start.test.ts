@@ -1,9 +1,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Capacity, DeploymentPolicy, GovernedEndpoint, ModelArtifact, ModelImage, ModelSource, RiskTier } from '../../lib';
-import { compliancePacks, unacknowledgedFindings } from '../helpers/nag';
-import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
+import { Capacity, DeploymentPolicy, GovernedEndpoint, ModelArtifact, ModelImage, ModelSource, RiskTier } from '../lib';
+import { compliancePacks, unacknowledgedFindings } from './helpers/nag';
+import { AiGovernanceChecks } from '../lib/nag/ai-governance-checks';
 
 // The README's quick start, verbatim apart from the roles it assumes exist.
 describe('the README quick start', () => {

@@ -2,21 +2,21 @@ import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DeploymentPolicy } from '../constructs/deployment-policy';
-import type { AlarmTimingOptions, EndpointAlarmsOptions } from '../constructs/endpoint-alarms';
-import { EndpointAutoScaling } from '../constructs/endpoint-autoscaling';
-import type { GovernedEndpointProps } from '../constructs/governed-endpoint-props';
-import { KillSwitch } from '../constructs/kill-switch';
+import { DeploymentPolicy } from '../deployment-policy';
+import type { AlarmTimingOptions, EndpointAlarmsOptions } from '../endpoint-alarms';
+import { EndpointAutoScaling } from '../endpoint-autoscaling';
+import type { GovernedEndpointProps } from '../governed-endpoint-props';
+import { KillSwitch } from '../kill-switch';
 import {
   defaultSamplingPercentage, MINIMUM_LOG_RETENTION_DAYS, minimumInstanceCount, minimumSamplingPercentage, RiskTier,
-} from './governance';
-import { isProductionVariantInstanceType, suggestInstanceType } from './instance-types';
+} from '../../lib/policy/governance';
+import { isProductionVariantInstanceType, suggestInstanceType } from '../../lib/policy/instance-types';
 import {
   ALARM_WINDOW, AWS_LIMIT_SOURCES, INSTANCE_COUNT, maxEvaluationPeriods, PRODUCTION_VARIANT_INSTANCE_TYPES, SAGEMAKER_NAME, SAGEMAKER_VPC,
-} from './policy/aws-limits';
+} from '../../lib/policy/aws-limits';
 import { amountIn, checkGovernance, durationReceived, PropsValidator, UniqueNames } from './validation';
 
-export { MINIMUM_LOG_RETENTION_DAYS } from './governance';
+export { MINIMUM_LOG_RETENTION_DAYS } from '../../lib/policy/governance';
 
 const SAGEMAKER_NAME_ALLOWED = '1 to 63 letters, digits and hyphens, starting and ending with a letter or digit';
 

@@ -1,5 +1,4 @@
-import { Token } from 'aws-cdk-lib';
-import { PRODUCTION_VARIANT_INSTANCE_TYPES } from './policy/aws-limits';
+import { PRODUCTION_VARIANT_INSTANCE_TYPES } from './aws-limits';
 
 /**
  * Instance families whose storage is NVMe instance store. SageMaker encrypts those volumes with a
@@ -17,9 +16,7 @@ const KNOWN_INSTANCE_TYPES = new Set(PRODUCTION_VARIANT_INSTANCE_TYPES);
 
 /** The family of an `ml.<family>.<size>` instance type (`p6-b200` in `ml.p6-b200.48xlarge`), or undefined for a token or another shape. */
 export function instanceFamily(instanceType: string): string | undefined {
-  if (Token.isUnresolved(instanceType)) {
-    return undefined;
-  }
+  // An unresolved token ("${Token[...]}") has no `ml.` prefix, so it has no family either.
   return /^ml\.([a-z0-9-]+)\./.exec(instanceType)?.[1];
 }
 

@@ -2,8 +2,8 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import { DescribeEndpointCommand, ListTagsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsTarget, createClients } from '../../../lib/cli/aws';
-import { run } from '../../../lib/cli/main';
+import { AwsTarget, createClients } from '../../lib/cli/aws';
+import { run } from '../../lib/cli/main';
 
 const sm = mockClient(SageMakerClient);
 const ssm = mockClient(SSMClient);

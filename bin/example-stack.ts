@@ -1,8 +1,8 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GovernedEndpoint } from '../constructs/governed-endpoint';
-import { RiskTier } from './governance';
-import { ModelArtifact, ModelImage, ModelSource } from './model-source';
+import { RiskTier } from '../lib/policy/governance';
+import { ModelArtifact, ModelImage, ModelSource } from '../constructs/model-source';
 
 /** A public SageMaker/Deep Learning Containers PyTorch CPU inference image. */
 export const DEFAULT_IMAGE_URI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311-ubuntu20.04-sagemaker';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 const BIN = join(ROOT, pkg.bin['governed-endpoint']);
-const SOURCES = [join(ROOT, 'bin', 'cli.ts'), join(ROOT, 'lib', 'cli'), join(ROOT, 'lib', 'kill-switch-protocol.ts'), join(ROOT, 'lib', 'governance.ts')];
+const SOURCES = [join(ROOT, 'bin', 'cli.ts'), join(ROOT, 'lib', 'cli'), join(ROOT, 'lib', 'policy')];
 
 /** `npm run build`'s TypeScript step, when the built CLI is missing or older than its sources. */
 function ensureBuilt(): void {
