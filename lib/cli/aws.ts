@@ -15,9 +15,28 @@ export interface AwsTarget {
   readonly profile?: string;
 }
 
-/** Clients on the standard AWS credential chain (environment, SSO, profile, instance role). */
+/** Time to open a connection to an AWS endpoint before the call fails. */
+export const CLI_CONNECTION_TIMEOUT_MS = 5_000;
+/** Time for one request to answer before it is abandoned (and retried by the SDK's standard retry strategy). */
+export const CLI_REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Clients on the standard AWS credential chain (environment, SSO, profile, instance role). Every call is bounded:
+ * the HTTP handler only logs a warning when `requestTimeout` passes unless `throwOnRequestTimeout` is set
+ * (@smithy/node-http-handler 4.x), so it is set, with a socket timeout as a second bound. An operator pausing an
+ * endpoint gets an error to act on, never a command that hangs.
+ */
 export function createClients(target: AwsTarget): CliClients {
-  const config = { region: target.region, profile: target.profile };
+  const config = {
+    region: target.region,
+    profile: target.profile,
+    requestHandler: {
+      connectionTimeout: CLI_CONNECTION_TIMEOUT_MS,
+      requestTimeout: CLI_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      socketTimeout: CLI_REQUEST_TIMEOUT_MS,
+    },
+  };
   return { sagemaker: new SageMakerClient(config), ssm: new SSMClient(config), cloudwatch: new CloudWatchClient(config) };
 }
 

@@ -1,9 +1,14 @@
+/**
+ * The `governed-endpoint` CLI run in-process against mocked AWS clients (aws-sdk-client-mock), with a clock
+ * that advances only when it sleeps: what each command reads and writes, what it prints, and its exit codes.
+ * test/cli/bin.test.ts runs the built binary.
+ */
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand, ListTagsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsTarget, createClients } from '../../lib/cli/aws';
-import { run } from '../../lib/cli/main';
+import { AwsTarget, CLI_CONNECTION_TIMEOUT_MS, CLI_REQUEST_TIMEOUT_MS, createClients } from '../../lib/cli/aws';
+import { CliDeps, run } from '../../lib/cli/main';
 
 const sm = mockClient(SageMakerClient);
 const ssm = mockClient(SSMClient);
@@ -25,7 +30,7 @@ interface Run {
 }
 
 /** Run the CLI against the mocked clients, with a clock that advances only when the CLI sleeps. */
-async function cli(...argv: string[]): Promise<Run> {
+async function cliWith(deps: Partial<CliDeps>, ...argv: string[]): Promise<Run> {
   let out = '';
   let err = '';
   let clock = 1_000_000;
@@ -42,9 +47,14 @@ async function cli(...argv: string[]): Promise<Run> {
     color: false,
     sleep: async (ms) => { sleeps.push(ms); clock += ms; },
     now: () => clock,
+    ...deps,
   });
   return { code, stdout: out, stderr: err, targets, sleeps };
 }
+const cli = (...argv: string[]) => cliWith({}, ...argv);
+/** ANSI colour codes, as picocolors writes them. */
+const ESC = String.fromCharCode(27);
+const uncoloured = (text: string) => text.replace(new RegExp(`${ESC}\\[\\d+m`, 'g'), '');
 
 const inService = {
   EndpointName: ENDPOINT, EndpointArn: ARN, EndpointConfigName: 'config-1', EndpointStatus: 'InService' as const,
@@ -69,7 +79,7 @@ beforeEach(() => {
   cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
 });
 
-describe('governed-endpoint status', () => {
+describe('GIVEN a paused endpoint with its parameter history and alarms (`governed-endpoint status`)', () => {
   beforeEach(() => {
     sm.on(ListTagsCommand).resolves(tags(PAUSE_TAG));
     ssm.on(GetParameterHistoryCommand).resolves({ Parameters: [version(1, 'ACTIVE', 'deployed'), version(2, 'PAUSED', 'Paused with the governed-endpoint CLI: INC-42')] });
@@ -77,7 +87,7 @@ describe('governed-endpoint status', () => {
     cw.on(DescribeAlarmsCommand, { AlarmNamePrefix: 'fraud-scoring-' }).resolves({ MetricAlarms: [{ AlarmName: 'fraud-scoring-zero-traffic', StateValue: 'OK' }] });
   });
 
-  test('--json reports status, variants and weights, rollout, the kill switch with who, when and why, and alarm states', async () => {
+  test('WHEN status runs with --json THEN it reports status, variants and weights, rollout, the kill switch with who, when and why, and alarm states', async () => {
     const r = await cli('status', ENDPOINT, '--json', '--region', 'eu-west-1', '--profile', 'ops');
     expect(r.code).toBe(0);
     expect(r.targets).toEqual([{ region: 'eu-west-1', profile: 'ops' }]);
@@ -98,7 +108,7 @@ describe('governed-endpoint status', () => {
     });
   });
 
-  test('prints a readable summary by default', async () => {
+  test('WHEN status runs without --json THEN it prints a readable summary', async () => {
     const r = await cli('status', ENDPOINT);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('fraud-scoring  InService');
@@ -110,7 +120,7 @@ describe('governed-endpoint status', () => {
     expect(r.stdout).toMatch(/ALARM +fraud-scoring-5xx-error-rate/);
   });
 
-  test('says when the endpoint does not reflect the parameter yet, and shows a rollout in progress', async () => {
+  test('WHEN the endpoint is not tagged yet and a rollout is running THEN status says the pause is not yet enforced and shows the rollout', async () => {
     sm.on(ListTagsCommand).resolves(tags());
     sm.on(DescribeEndpointCommand).resolves({
       ...inService, EndpointStatus: 'Updating',
@@ -122,14 +132,22 @@ describe('governed-endpoint status', () => {
     expect(r.stdout).toContain('primary: weight 0.1 -> 1  [Baking (canary)]');
   });
 
-  test('reads the parameter the endpoint\'s tag names, or the one given', async () => {
+  test('WHEN status runs with colours THEN the state and alarms are coloured, and the text is the same as without', async () => {
+    const r = await cliWith({ color: true }, 'status', ENDPOINT);
+    expect(r.stdout).toContain(`${ESC}[31m${ESC}[1mPAUSED${ESC}[22m${ESC}[39m`);
+    expect(r.stdout).toContain(`${ESC}[31mALARM`);
+    expect(r.stdout).toContain(`${ESC}[32mOK`);
+    expect(uncoloured(r.stdout)).toBe((await cli('status', ENDPOINT)).stdout);
+  });
+
+  test('WHEN the tag names another parameter, or --parameter gives one THEN that parameter is read', async () => {
     sm.on(ListTagsCommand).resolves({ Tags: [{ Key: 'governance:kill-switch-parameter', Value: '/ml/fraud/stop' }] });
     await cli('status', ENDPOINT);
     await cli('status', ENDPOINT, '--parameter', '/other');
     expect(ssm.commandCalls(GetParameterHistoryCommand).map((c) => c.args[0].input.Name)).toEqual(['/ml/fraud/stop', '/other']);
   });
 
-  test('still reports when the alarms cannot be read', async () => {
+  test('WHEN the alarms cannot be read THEN status still reports, with the reason in place of the alarms', async () => {
     cw.on(DescribeAlarmsCommand).rejects(error('AccessDenied', 'User is not authorized to perform: cloudwatch:DescribeAlarms'));
     const r = await cli('status', ENDPOINT, '--json');
     expect(r.code).toBe(0);
@@ -137,8 +155,8 @@ describe('governed-endpoint status', () => {
   });
 });
 
-describe('governed-endpoint pause / resume', () => {
-  test('pause writes PAUSED with the reason, then waits until the enforcer has tagged the endpoint', async () => {
+describe('GIVEN an active endpoint and its kill-switch parameter (`governed-endpoint pause` and `resume`)', () => {
+  test('WHEN pause runs THEN it writes PAUSED with the reason, then waits until the enforcer has tagged the endpoint', async () => {
     sm.on(ListTagsCommand).resolvesOnce(tags()).resolvesOnce(tags()).resolvesOnce(tags()).resolves(tags(PAUSE_TAG));
     const r = await cli('pause', ENDPOINT, '--reason', 'INC-42: drift after feature change', '--json');
     expect(r.code).toBe(0);
@@ -150,7 +168,7 @@ describe('governed-endpoint pause / resume', () => {
     expect(r.sleeps).toEqual([2000, 2000]);
   });
 
-  test('pause prints progress on stderr and a summary on stdout without --json', async () => {
+  test('WHEN pause runs without --json THEN progress goes to stderr and a summary to stdout', async () => {
     sm.on(ListTagsCommand).resolvesOnce(tags()).resolvesOnce(tags()).resolves(tags(PAUSE_TAG));
     const r = await cli('pause', ENDPOINT, '--reason', 'INC-42');
     expect(r.code).toBe(0);
@@ -159,7 +177,7 @@ describe('governed-endpoint pause / resume', () => {
     expect(r.stdout).toBe(`fraud-scoring paused (${PARAMETER} version 2); endpoint tag reflects it after 2s\n`);
   });
 
-  test('resume writes ACTIVE with the reason and waits until the pause tag is gone', async () => {
+  test('WHEN resume runs on a paused endpoint THEN it writes ACTIVE with the reason and waits until the pause tag is gone', async () => {
     ssm.on(GetParameterHistoryCommand).resolves({ Parameters: [version(2, 'PAUSED', 'INC-42')] });
     sm.on(ListTagsCommand).resolvesOnce(tags(PAUSE_TAG)).resolvesOnce(tags(PAUSE_TAG)).resolves(tags());
     const r = await cli('resume', ENDPOINT, '--reason', 'INC-42 fixed in model v15', '--json');
@@ -168,7 +186,7 @@ describe('governed-endpoint pause / resume', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ state: 'ACTIVE', changed: true, enforcedAfterSeconds: 2 });
   });
 
-  test('pausing a paused endpoint writes nothing', async () => {
+  test('WHEN pause runs on a paused endpoint THEN nothing is written', async () => {
     ssm.on(GetParameterHistoryCommand).resolves({ Parameters: [version(2, 'PAUSED', 'INC-42')] });
     sm.on(ListTagsCommand).resolves(tags(PAUSE_TAG));
     const r = await cli('pause', ENDPOINT, '--reason', 'again', '--json');
@@ -177,14 +195,14 @@ describe('governed-endpoint pause / resume', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ changed: false, enforcedAfterSeconds: 0 });
   });
 
-  test('--no-wait returns once the parameter is written', async () => {
+  test('WHEN pause runs with --no-wait THEN it returns once the parameter is written', async () => {
     const r = await cli('pause', ENDPOINT, '--reason', 'INC-42', '--no-wait', '--json');
     expect(r.code).toBe(0);
     expect(sm.commandCalls(ListTagsCommand)).toHaveLength(1);
     expect(JSON.parse(r.stdout).enforcedAfterSeconds).toBeUndefined();
   });
 
-  test('times out with exit 6 and says invocations are not blocked yet', async () => {
+  test('WHEN the tag never follows THEN it times out with exit 6 and says invocations are not blocked yet', async () => {
     const r = await cli('pause', ENDPOINT, '--reason', 'INC-42', '--timeout', '10', '--poll', '5');
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/after 10s the endpoint's tag does not reflect it yet \(invocations are NOT blocked\)/);
@@ -197,21 +215,21 @@ describe('governed-endpoint pause / resume', () => {
     [['pause', ENDPOINT, '--reason', 'x [set-by-deployment]'], /--reason must not contain \[set-by-deployment\]/],
     [['pause', ENDPOINT, '--reason', 'x', '--timeout', '0'], /expected a whole number of seconds greater than 0, received "0"/],
     [['frobnicate'], /unknown command 'frobnicate'/],
-  ])('usage errors exit 2: %j', async (argv, message) => {
+  ])('WHEN the arguments are %j THEN it exits 2 (usage) and writes nothing', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
 
-  test('a missing kill-switch parameter exits 3', async () => {
+  test('WHEN the kill-switch parameter does not exist THEN it exits 3 and says to pass --parameter', async () => {
     ssm.on(GetParameterHistoryCommand).rejects(error('ParameterNotFound', 'not found'));
     const r = await cli('pause', ENDPOINT, '--reason', 'INC-42');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`Kill-switch parameter ${PARAMETER} not found. Pass --parameter`);
   });
 
-  test('a principal without the operator grant gets exit 5 and what grant it needs', async () => {
+  test('WHEN the principal lacks the operator grant THEN it exits 5 and names the grant it needs', async () => {
     ssm.on(PutParameterCommand).rejects(error('AccessDeniedException', `User: ${ALICE} is not authorized to perform: ssm:PutParameter`));
     const r = await cli('pause', ENDPOINT, '--reason', 'INC-42');
     expect(r.code).toBe(5);
@@ -220,13 +238,13 @@ describe('governed-endpoint pause / resume', () => {
   });
 });
 
-describe('governed-endpoint watch', () => {
+describe('GIVEN an endpoint in service or being updated (`governed-endpoint watch`)', () => {
   const updating = (status: string, weight: number, stage: string) => ({
     ...inService, EndpointStatus: status as 'Updating',
     PendingDeploymentSummary: { EndpointConfigName: 'config-2', ProductionVariants: [{ VariantName: 'primary', CurrentWeight: weight, DesiredWeight: 1, VariantStatus: [{ Status: stage as 'Baking' }] }] },
   });
 
-  test('follows a rollout to the end and exits 0', async () => {
+  test('WHEN a rollout runs to the end THEN it follows each stage and exits 0', async () => {
     sm.on(DescribeEndpointCommand)
       .resolvesOnce(updating('Updating', 0.1, 'Baking'))
       .resolvesOnce(updating('Updating', 0.1, 'Baking'))
@@ -242,7 +260,7 @@ describe('governed-endpoint watch', () => {
     expect(r.sleeps).toEqual([30000, 30000, 30000]);
   });
 
-  test('exits 7 when the rollout is rolled back', async () => {
+  test('WHEN the rollout is rolled back THEN it exits 7', async () => {
     sm.on(DescribeEndpointCommand)
       .resolvesOnce(updating('Updating', 0.1, 'Baking'))
       .resolvesOnce({ ...updating('RollingBack', 0.1, 'Deleting') })
@@ -252,20 +270,20 @@ describe('governed-endpoint watch', () => {
     expect(JSON.parse(r.stdout)).toEqual({ error: expect.objectContaining({ exitCode: 7, message: expect.stringMatching(/rollout of config-2 to fraud-scoring was rolled back; the endpoint serves config-1/) }) });
   });
 
-  test('exits 7 when the endpoint fails', async () => {
+  test('WHEN the endpoint fails THEN it exits 7 with the failure reason', async () => {
     sm.on(DescribeEndpointCommand).resolvesOnce(updating('Updating', 0.1, 'Creating')).resolves({ ...inService, EndpointStatus: 'Failed', FailureReason: 'image not found' });
     const r = await cli('watch', ENDPOINT);
     expect(r.code).toBe(7);
     expect(r.stderr).toContain('fraud-scoring is Failed: image not found');
   });
 
-  test('says so when no rollout is in progress', async () => {
+  test('WHEN no rollout is in progress THEN it says so and exits 0', async () => {
     const r = await cli('watch', ENDPOINT);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('fraud-scoring: no rollout in progress (InService, serving config-1)');
   });
 
-  test('gives up with exit 6 after --timeout', async () => {
+  test('WHEN the rollout outlasts --timeout THEN it gives up with exit 6', async () => {
     sm.on(DescribeEndpointCommand).resolves(updating('Updating', 0.1, 'Baking'));
     const r = await cli('watch', ENDPOINT, '--interval', '60', '--timeout', '120');
     expect(r.code).toBe(6);
@@ -273,7 +291,7 @@ describe('governed-endpoint watch', () => {
   });
 });
 
-describe('errors every command reports clearly', () => {
+describe('GIVEN a command that cannot complete', () => {
   test.each([
     ['no credentials', error('CredentialsProviderError', 'Could not load credentials from any providers'), 4, /No AWS credentials found \(profile ops\)\. Sign in \(for example `aws sso login --profile ops`\)/],
     ['expired credentials', error('ExpiredTokenException', 'The security token included in the request is expired'), 4, /AWS rejected the credentials \(profile ops\) \(ExpiredTokenException/],
@@ -281,7 +299,7 @@ describe('errors every command reports clearly', () => {
     ['an unknown endpoint', error('ValidationException', 'Could not find endpoint "fraud-scoring".'), 3, /Endpoint fraud-scoring not found in eu-west-1\. Check the name, --region and --profile/],
     ['access denied', error('AccessDeniedException', 'User is not authorized to perform: sagemaker:DescribeEndpoint'), 5, /Access denied \(profile ops\): User is not authorized/],
     ['anything else', error('InternalFailure', 'boom'), 1, /InternalFailure: boom/],
-  ])('%s', async (_case, err, code, message) => {
+  ])('WHEN the failure is %s THEN every command exits with its code and says what to do', async (_case, err, code, message) => {
     sm.on(DescribeEndpointCommand).rejects(err);
     for (const argv of [['status', ENDPOINT], ['pause', ENDPOINT, '--reason', 'INC-42'], ['resume', ENDPOINT, '--reason', 'fixed'], ['watch', ENDPOINT]]) {
       const r = await cli(...argv, '--region', 'eu-west-1', '--profile', 'ops');
@@ -291,14 +309,20 @@ describe('errors every command reports clearly', () => {
     expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
 
-  test('--json puts the error on stdout as JSON', async () => {
+  test('WHEN status runs with --json on an unknown endpoint THEN the error is one JSON document on stdout', async () => {
     sm.on(DescribeEndpointCommand).rejects(error('ValidationException', 'Could not find endpoint "nope".'));
     const r = await cli('status', 'nope', '--json');
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toEqual({ error: { exitCode: 3, message: 'Endpoint nope not found. Check the name, --region and --profile.', endpoint: 'nope' } });
   });
 
-  test('no arguments prints the help with the exit codes and exits 2', async () => {
+  test('WHEN colours are on THEN the error is marked in red on stderr', async () => {
+    sm.on(DescribeEndpointCommand).rejects(error('InternalFailure', 'boom'));
+    const r = await cliWith({ color: true }, 'status', ENDPOINT);
+    expect(r.stderr).toBe(`${ESC}[31merror${ESC}[39m InternalFailure: boom\n`);
+  });
+
+  test('WHEN no arguments are given THEN it prints the help with the exit codes on stderr and exits 2', async () => {
     const r = await cli();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: governed-endpoint');
@@ -306,9 +330,19 @@ describe('errors every command reports clearly', () => {
   });
 });
 
-test('clients use the standard credential chain with the given region and profile', async () => {
+test('GIVEN --region and --profile, WHEN the clients are created THEN they use the standard credential chain with that region and profile', async () => {
   const clients = createClients({ region: 'eu-central-1', profile: 'ops' });
   expect(await clients.sagemaker.config.region()).toBe('eu-central-1');
   expect(await clients.ssm.config.region()).toBe('eu-central-1');
   expect((clients.cloudwatch.config as { profile?: string }).profile).toBe('ops');
+});
+
+test('GIVEN the CLI\'s clients, WHEN a call hangs THEN it is bounded: every client has a connection timeout and a request timeout that throws', async () => {
+  const clients = createClients({ region: 'eu-central-1' });
+  for (const client of [clients.sagemaker, clients.ssm, clients.cloudwatch]) {
+    const handler = client.config.requestHandler as unknown as { configProvider: Promise<Record<string, unknown>> };
+    expect(await handler.configProvider).toMatchObject({
+      connectionTimeout: CLI_CONNECTION_TIMEOUT_MS, requestTimeout: CLI_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true, socketTimeout: CLI_REQUEST_TIMEOUT_MS,
+    });
+  }
 });

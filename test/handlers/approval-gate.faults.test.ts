@@ -5,32 +5,18 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as source from '../../lib/handlers/approval-gate';
-import { bundlePath, ensureBundles } from './support/bundle';
-import { StubServer } from './support/stub-server';
+import { bundlePath, ensureBundles } from '../helpers/builds';
+import { faultError, settle, useFakeTimers } from '../helpers/simulated-aws';
+import { StubServer } from '../helpers/stub-server';
 
 type GateModule = typeof source;
 const PACKAGE = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud/7';
-
-const denied = () => Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-const serverError = () => Object.assign(new Error('internal error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
 
 function event(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     RequestType: 'Create', ResponseURL: 'https://example.invalid/response', StackId: 'stack', RequestId: 'req-1', LogicalResourceId: 'Gate',
     ResourceProperties: { ModelPackageArn: PACKAGE }, ...overrides,
   };
-}
-
-/** Drive a promise under fake timers; returns how it settled and the virtual time it took. */
-async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: Error; ms: number }> {
-  const start = Date.now();
-  let result: { value?: T; error?: Error; ms: number } | undefined;
-  promise.then((value) => { result = { value, ms: Date.now() - start }; }, (error: Error) => { result = { error, ms: Date.now() - start }; });
-  for (let i = 0; i < 1_000 && result === undefined; i++) {
-    await jest.advanceTimersByTimeAsync(100);
-  }
-  return result!;
 }
 
 beforeAll(() => ensureBundles());
@@ -56,15 +42,15 @@ describe.each<[string, () => GateModule]>([
 
   describe('the check fails closed within its bound', () => {
     test.each<[string, () => void, RegExp]>([
-      ['is denied (AccessDenied)', () => sm.onAnyCommand().rejects(denied()), /AccessDeniedException: User is not authorized/],
-      ['is throttled past the retries', () => sm.onAnyCommand().rejects(throttled()), /ThrottlingException/],
-      ['fails with a 5xx', () => sm.onAnyCommand().rejects(serverError()), /InternalFailure/],
+      ['is denied (AccessDenied)', () => sm.onAnyCommand().rejects(faultError('denied')), /AccessDeniedException: User is not authorized/],
+      ['is throttled past the retries', () => sm.onAnyCommand().rejects(faultError('throttled')), /ThrottlingException/],
+      ['fails with a 5xx', () => sm.onAnyCommand().rejects(faultError('server')), /InternalFailure/],
       ['never answers', () => sm.onAnyCommand().callsFake(() => new Promise(() => undefined)), /TimeoutError: DescribeModelPackage did not finish within/],
     ])('WHEN DescribeModelPackage %s, THEN the gate decides FAILED within the check budget', async (_what, arrange, reason) => {
-      jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+      useFakeTimers();
       arrange();
       const gate = load();
-      const { value, ms } = await settle(gate.decide(event() as unknown as source.GateEvent, new SageMakerClient({})));
+      const { value, ms } = await settle(gate.decide(event() as unknown as source.GateEvent, new SageMakerClient({})), 100);
       expect(value).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(reason) });
       expect(value!.Reason).toMatch(/failing closed\.$/);
       expect(ms).toBeLessThanOrEqual(gate.DEFAULT_GATE_BOUNDS.checkMs);
@@ -103,7 +89,7 @@ describe.each<[string, () => GateModule]>([
     });
 
     test('GIVEN a Delete, THEN the gate answers SUCCESS even when SageMaker is down', async () => {
-      sm.onAnyCommand().rejects(serverError());
+      sm.onAnyCommand().rejects(faultError('server'));
       await load().createHandler({ client: new SageMakerClient({}) })(withUrl({ RequestType: 'Delete', PhysicalResourceId: PACKAGE }));
       expect(answered()).toEqual([expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: PACKAGE })]);
     });
@@ -130,48 +116,36 @@ describe.each<[string, () => GateModule]>([
     const answer = { Status: 'FAILED' as const, Reason: 'not approved', PhysicalResourceId: PACKAGE, StackId: 's', RequestId: 'r', LogicalResourceId: 'Gate' };
 
     test('GIVEN a response URL that never answers, THEN each attempt is abandoned and the send fails after the last one', async () => {
-      const silent = await StubServer.start(() => undefined);
-      try {
+      await StubServer.using(() => undefined, async (silent) => {
         const start = Date.now();
         await expect(load().send(`${silent.url}/r`, answer, small(load()))).rejects.toThrow(/could not deliver the FAILED response to CloudFormation \(attempt 3 of 3\): TimeoutError/);
         expect(silent.received).toHaveLength(3);
         expect(Date.now() - start).toBeLessThan(900);
-      } finally {
-        await silent.stop();
-      }
+      });
     });
 
     test('GIVEN a response URL that fails once with a 5xx, THEN the answer is delivered on the second attempt', async () => {
       let n = 0;
-      const flaky = await StubServer.start(() => ({ status: n++ === 0 ? 503 : 200 }));
-      try {
+      await StubServer.using(() => ({ status: n++ === 0 ? 503 : 200 }), async (flaky) => {
         await load().send(`${flaky.url}/r`, answer, small(load()));
         expect(flaky.received.map((r) => JSON.parse(r.body).Status)).toEqual(['FAILED', 'FAILED']);
-      } finally {
-        await flaky.stop();
-      }
+      });
     });
 
     test('GIVEN a response URL that refuses the answer (403), THEN it is not retried', async () => {
-      const expired = await StubServer.start(() => ({ status: 403 }));
-      try {
+      await StubServer.using(() => ({ status: 403 }), async (expired) => {
         await expect(load().send(`${expired.url}/r`, answer, small(load()))).rejects.toThrow(/HTTP 403/);
         expect(expired.received).toHaveLength(1);
-      } finally {
-        await expired.stop();
-      }
+      });
     });
 
     test('GIVEN a very long reason, THEN the body stays under CloudFormation\'s 4,096-byte limit', async () => {
-      const ok = await StubServer.start(() => ({ status: 200 }));
-      try {
+      await StubServer.using(() => ({ status: 200 }), async (ok) => {
         await load().send(`${ok.url}/r`, { ...answer, Reason: `Could not read model package (${'x'.repeat(10_000)})` });
         const [r] = ok.received;
         expect(Buffer.byteLength(r.body)).toBeLessThan(4_096);
         expect(JSON.parse(r.body).Reason).toMatch(/^Could not read model package \(x+\.\.\.$/);
-      } finally {
-        await ok.stop();
-      }
+      });
     });
   });
 });

@@ -1,10 +1,9 @@
 import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import * as source from '../../lib/handlers/approval-gate';
-import { bundlePath, ensureBundles } from './support/bundle';
+import { bundlePath, ensureBundles } from '../helpers/builds';
+import { StubServer } from '../helpers/stub-server';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud/7';
 const BUNDLE = bundlePath('approval-gate');
@@ -26,20 +25,20 @@ describe.each([
   ['source', () => source],
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   ['esbuild bundle', () => require(BUNDLE) as typeof source],
-])('approval gate handler (%s)', (_name, load) => {
+])('GIVEN the approval gate handler (%s)', (_name, load) => {
   // The bundle carries its own copy of the SDK, so commands are matched by input, not by class.
   const sm = mockClient(SageMakerClient);
   beforeEach(() => sm.reset());
   const describedPackages = () => sm.calls().map((c) => (c.args[0] as DescribeModelPackageCommand).input.ModelPackageName);
 
-  test.each(['Create', 'Update'] as const)('%s succeeds when the package is Approved', async (type) => {
+  test.each(['Create', 'Update'] as const)('WHEN a %s finds the package Approved THEN it succeeds', async (type) => {
     sm.onAnyCommand().resolves({ ModelApprovalStatus: 'Approved' });
     const r = await load().decide(event(type), new SageMakerClient({}));
     expect(describedPackages()).toEqual([ARN]);
     expect(r).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: ARN, Data: { ModelApprovalStatus: 'Approved' } }));
   });
 
-  test.each(['PendingManualApproval', 'Rejected'])('fails the deployment when the package is %s, and says how to fix it', async (status) => {
+  test.each(['PendingManualApproval', 'Rejected'])('WHEN the package is %s THEN it fails the deployment and says how to fix it', async (status) => {
     sm.onAnyCommand().resolves({ ModelApprovalStatus: status as 'Rejected' });
     const r = await load().decide(event('Create'), new SageMakerClient({}));
     expect(r.Status).toBe('FAILED');
@@ -47,35 +46,28 @@ describe.each([
     expect(r.Reason).toContain('Approve it in the SageMaker Model Registry');
   });
 
-  test('fails closed when the package cannot be read', async () => {
+  test('WHEN the package cannot be read THEN it fails closed', async () => {
     sm.onAnyCommand().rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     const r = await load().decide(event('Update'), new SageMakerClient({}));
     expect(r.Status).toBe('FAILED');
     expect(r.Reason).toMatch(/AccessDeniedException: User is not authorized.*failing closed/);
   });
 
-  test('delete always succeeds and keeps the physical ID, without calling SageMaker', async () => {
+  test('WHEN a Delete arrives THEN it succeeds and keeps the physical ID, without calling SageMaker', async () => {
     const r = await load().decide(event('Delete'), new SageMakerClient({}));
     expect(r).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: ARN }));
     expect(sm.calls()).toHaveLength(0);
   });
 
-  test('sends its decision to the CloudFormation response URL', async () => {
+  test('WHEN it sends its decision THEN the CloudFormation response URL receives it as JSON', async () => {
     // GIVEN a local stand-in for the pre-signed response URL
-    let received = '';
-    const server = createServer((req, res) => {
-      req.on('data', (c) => { received += c; });
-      req.on('end', () => res.end());
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response`;
-    try {
+    const received = await StubServer.using(() => ({ status: 200 }), async (cloudformation) => {
       // WHEN the gate sends a decision
-      await load().send(url, { Status: 'FAILED', Reason: 'not approved', PhysicalResourceId: ARN, StackId: 's', RequestId: 'r', LogicalResourceId: 'Gate' });
-    } finally {
-      server.close();
-    }
-    // THEN CloudFormation receives it as JSON
-    expect(JSON.parse(received)).toEqual(expect.objectContaining({ Status: 'FAILED', Reason: 'not approved', PhysicalResourceId: ARN }));
+      await load().send(`${cloudformation.url}/cfn-response`, { Status: 'FAILED', Reason: 'not approved', PhysicalResourceId: ARN, StackId: 's', RequestId: 'r', LogicalResourceId: 'Gate' });
+      return cloudformation.received;
+    });
+    // THEN CloudFormation receives it as JSON, with a PUT
+    expect(received.map((r) => r.method)).toEqual(['PUT']);
+    expect(JSON.parse(received[0].body)).toEqual(expect.objectContaining({ Status: 'FAILED', Reason: 'not approved', PhysicalResourceId: ARN }));
   });
 });

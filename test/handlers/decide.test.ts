@@ -34,7 +34,7 @@ describe('decide (the pure decision)', () => {
     expect(decide([operator(3, 'ACTIVE')], UNKNOWN).reason).toMatch(/tags could not be read \(ThrottlingException: Rate exceeded\), and a pause is only lifted when they are known; failing closed/);
   });
 
-  describe('property: over any history and any tag state', () => {
+  describe('GIVEN any history and any tag state (property)', () => {
     const version = fc.record({
       value: fc.constantFrom('ACTIVE', 'PAUSED', 'STOP', undefined),
       by: fc.constantFrom('operator', 'deployment'),
@@ -51,7 +51,7 @@ describe('decide (the pure decision)', () => {
       fc.constant<TagState>({ kind: 'missing' }),
     );
 
-    test('a pause may be lifted only on an operator\'s ACTIVE as the newest version, with every tag known; anything unknown pauses', () => {
+    test('WHEN the enforcer decides THEN a pause may be lifted only on an operator\'s ACTIVE as the newest version, with every tag known; anything unknown pauses', () => {
       fc.assert(fc.property(history, tags, (h, t) => {
         const d = decide(h, t);
         const newest = Array.isArray(h) ? h[h.length - 1] : undefined;

@@ -4,8 +4,8 @@
  * default bounds. Runs against the source and the bundle.
  */
 import {
-  captureLogs, deployed, ENDPOINT, ENFORCER_VARIANTS, EnforcerModule, operator, parameterOf, RETRY, settle, SimulatedAws, TARGET, targetOf, useFakeTimers,
-} from './support/simulated-aws';
+  deployed, ENDPOINT, ENFORCER_VARIANTS, operator, parameterOf, RETRY, settle, TARGET, targetOf, useSimulatedEnforcer,
+} from '../helpers/simulated-aws';
 
 const PARAMETER = parameterOf(ENDPOINT);
 const ALARM_ARN = 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:fraud-scoring-5xx-error-rate';
@@ -20,24 +20,9 @@ const alarm = (fields: Record<string, unknown> = {}) => JSON.stringify({
 });
 
 describe.each(ENFORCER_VARIANTS)('kill-switch enforcer time bounds (%s)', (_variant, load) => {
-  let mod: EnforcerModule;
-  let aws: SimulatedAws;
-  const run = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => settle(mod.createHandler({ retry: RETRY })(event, context));
-
-  beforeAll(() => {
-    mod = load();
-    aws = new SimulatedAws(mod.sdk);
-  });
-  afterAll(() => aws.restore());
-  beforeEach(() => {
-    useFakeTimers();
-    captureLogs();
-    aws.reset();
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  const sim = useSimulatedEnforcer(load);
+  const { aws } = sim;
+  const run = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => settle(sim.mod.createHandler({ retry: RETRY })(event, context));
 
   describe('the evidence snapshot is bounded', () => {
     test('GIVEN a pause, WHEN the snapshot write never answers, THEN the tag is set once the snapshot bound has passed, and the alert says the snapshot is late', async () => {
@@ -47,8 +32,8 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer time bounds (%s)', (_vari
       const { error, value } = await run(changeEvent());
       // THEN the tag is set, no later than the snapshot bound (plus its grace) after the start
       const [addTags] = aws.done('AddTags');
-      expect(addTags.at).toBeGreaterThanOrEqual(mod.DEFAULT_BOUNDS.snapshotMs - mod.DEFAULT_BOUNDS.attemptTimeoutMs);
-      expect(addTags.at).toBeLessThanOrEqual(mod.DEFAULT_BOUNDS.snapshotMs + mod.DEFAULT_BOUNDS.graceMs);
+      expect(addTags.at).toBeGreaterThanOrEqual(sim.mod.DEFAULT_BOUNDS.snapshotMs - sim.mod.DEFAULT_BOUNDS.attemptTimeoutMs);
+      expect(addTags.at).toBeLessThanOrEqual(sim.mod.DEFAULT_BOUNDS.snapshotMs + sim.mod.DEFAULT_BOUNDS.graceMs);
       // AND the alert says the evidence is late; a late snapshot alone does not fail the invocation
       expect(error).toBeUndefined();
       expect(aws.published()[0].Message).toMatch(/Evidence snapshot LATE: not written within 15000 ms .*paused without waiting for it/);
@@ -63,7 +48,7 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer time bounds (%s)', (_vari
       const [put] = aws.done('PutObject');
       const body = JSON.parse(put.input.Body);
       expect(body).toMatchObject({ incomplete: true, endpoint: { EndpointName: ENDPOINT }, endpointConfig: { error: expect.stringMatching(/TimeoutError|DeadlineExceeded/) } });
-      expect(aws.done('AddTags')[0].at).toBeLessThanOrEqual(mod.DEFAULT_BOUNDS.snapshotMs + mod.DEFAULT_BOUNDS.graceMs);
+      expect(aws.done('AddTags')[0].at).toBeLessThanOrEqual(sim.mod.DEFAULT_BOUNDS.snapshotMs + sim.mod.DEFAULT_BOUNDS.graceMs);
       expect(aws.published()[0].Message).toMatch(/Evidence: s3:\/\/.*snapshot\.json \(incomplete: some Describe calls did not answer within the bound\)/);
     });
 
@@ -97,7 +82,7 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer time bounds (%s)', (_vari
       const failed = [...(error?.message ?? '').matchAll(/(endpoint-\d): /g)].map((m) => m[1]).sort();
       expect(failed).toEqual(['endpoint-0', 'endpoint-1', 'endpoint-2', 'endpoint-3']);
       // AND it ended within one endpoint's deadline, inside the function's timeout
-      expect(ms).toBeLessThanOrEqual(mod.DEFAULT_BOUNDS.endpointMs + mod.DEFAULT_BOUNDS.graceMs);
+      expect(ms).toBeLessThanOrEqual(sim.mod.DEFAULT_BOUNDS.endpointMs + sim.mod.DEFAULT_BOUNDS.graceMs);
     });
 
     test('GIVEN an event that matches two endpoints, WHEN the first hangs, THEN the second is paused at once', async () => {
@@ -116,7 +101,7 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer time bounds (%s)', (_vari
     test('GIVEN too little time left in the invocation, THEN no endpoint is started, and the run fails saying so', async () => {
       aws.endpoint(ENDPOINT);
       aws.parameter(PARAMETER, deployed(1), operator(2, 'PAUSED'));
-      const { error } = await run({ kind: 'reconcile', targets: [TARGET] }, { getRemainingTimeInMillis: () => mod.DEFAULT_BOUNDS.invocationReserveMs + 1_000 });
+      const { error } = await run({ kind: 'reconcile', targets: [TARGET] }, { getRemainingTimeInMillis: () => sim.mod.DEFAULT_BOUNDS.invocationReserveMs + 1_000 });
       expect(error?.message).toMatch(/fraud-scoring: not enforced: only 1000 ms were left in this invocation/);
       expect(aws.calls).toEqual([]);
     });

@@ -3,8 +3,8 @@
  * and every unknown ends with the endpoint paused and a loud failure. Runs against the source and the bundle.
  */
 import {
-  captureLogs, deployed, ENDPOINT, ENFORCER_VARIANTS, EnforcerModule, Fault, operator, parameterOf, RETRY, settle, SimulatedAws, TARGET, targetOf, useFakeTimers,
-} from './support/simulated-aws';
+  deployed, ENDPOINT, ENFORCER_VARIANTS, Fault, operator, parameterOf, RETRY, settle, SimulatedAws, TARGET, targetOf, useSimulatedEnforcer,
+} from '../helpers/simulated-aws';
 
 const PARAMETER = parameterOf(ENDPOINT);
 const changeEvent = () => ({
@@ -35,25 +35,9 @@ const PARAMETER_READ_FAULTS: [string, (aws: SimulatedAws) => void, RegExp][] = [
 ];
 
 describe.each(ENFORCER_VARIANTS)('kill-switch enforcer under faults (%s)', (_variant, load) => {
-  let mod: EnforcerModule;
-  let aws: SimulatedAws;
-  let logs: Record<string, any>[];
-  const run = (event: unknown) => settle(mod.createHandler({ retry: RETRY })(event));
-
-  beforeAll(() => {
-    mod = load();
-    aws = new SimulatedAws(mod.sdk);
-  });
-  afterAll(() => aws.restore());
-  beforeEach(() => {
-    useFakeTimers();
-    logs = captureLogs();
-    aws.reset();
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  const sim = useSimulatedEnforcer(load);
+  const { aws, logs } = sim;
+  const run = (event: unknown) => settle(sim.mod.createHandler({ retry: RETRY })(event));
 
   describe('a tag read that fails or is incomplete never removes a pause', () => {
     test.each(TAG_READ_FAULTS)('GIVEN a paused endpoint and an operator\'s resume, WHEN ListTags %s, THEN it stays paused, the alert says why, and the invocation fails', async (_what, inject) => {
@@ -73,7 +57,7 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer under faults (%s)', (_var
       expect(aws.published()[0].Message).toMatch(/tags could not be read .*the pause is kept or applied, never removed/);
       expect(logs).toContainEqual(expect.objectContaining({ level: 'ERROR', failClosed: true, tags: 'unknown' }));
       // AND all of it within the function's time
-      expect(ms).toBeLessThan(mod.DEFAULT_BOUNDS.invocationMs);
+      expect(ms).toBeLessThan(sim.mod.DEFAULT_BOUNDS.invocationMs);
     });
 
     test.each(TAG_READ_FAULTS)('GIVEN an active endpoint and an operator\'s ACTIVE, WHEN ListTags %s, THEN the enforcer pauses it (fail closed) rather than guess', async (_what, inject) => {
@@ -183,7 +167,7 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer under faults (%s)', (_var
         expect(error?.message).toMatch(/could not tag fraud-scoring PAUSED/);
         expect(aws.published().map((p) => p.Subject)).toEqual(['[kill switch] FAILED to pause fraud-scoring']);
         expect(aws.published()[0].Message).toMatch(/Invocations are NOT blocked yet/);
-        expect(ms).toBeLessThan(mod.DEFAULT_BOUNDS.endpointMs + mod.DEFAULT_BOUNDS.graceMs);
+        expect(ms).toBeLessThan(sim.mod.DEFAULT_BOUNDS.endpointMs + sim.mod.DEFAULT_BOUNDS.graceMs);
       });
 
     test('GIVEN an operator\'s resume, WHEN DeleteTags fails, THEN the endpoint stays paused, the alert says so, and the invocation fails', async () => {

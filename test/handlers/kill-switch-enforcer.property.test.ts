@@ -9,8 +9,8 @@
 import * as fc from 'fast-check';
 import { isDeploymentWrite } from '../../lib/policy/kill-switch-protocol';
 import {
-  Call, captureLogs, deployed, ENDPOINT, ENFORCER_VARIANTS, EnforcerModule, Fault, Op, operator, parameterOf, RETRY, settle, SimulatedAws, TARGET, useFakeTimers, Version,
-} from './support/simulated-aws';
+  Call, deployed, ENDPOINT, ENFORCER_VARIANTS, Fault, Op, operator, parameterOf, RETRY, settle, TARGET, useSimulatedEnforcer, Version,
+} from '../helpers/simulated-aws';
 
 const PARAMETER = parameterOf(ENDPOINT);
 const NUM_RUNS = 120;
@@ -74,26 +74,13 @@ function completeChain(calls: Call[], op: Op, listKey: string): any[] | undefine
 
 const isOperatorActive = (v: Version | undefined) => v !== undefined && v.Value === 'ACTIVE' && !isDeploymentWrite(v.Description);
 
-describe.each(ENFORCER_VARIANTS)('kill-switch enforcer safety property (%s)', (_variant, load) => {
-  let mod: EnforcerModule;
-  let aws: SimulatedAws;
+describe.each(ENFORCER_VARIANTS)('GIVEN the kill-switch enforcer (%s), random AWS states, faults and writes between invocations', (_variant, load) => {
+  const sim = useSimulatedEnforcer(load);
+  const { aws } = sim;
 
-  beforeAll(() => {
-    mod = load();
-    aws = new SimulatedAws(mod.sdk);
-  });
-  afterAll(() => aws.restore());
-  beforeEach(() => {
-    useFakeTimers();
-    captureLogs();
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
-
-  test(`DeleteTags is only sent after an operator's ACTIVE and every tag page were read; a successful run leaves a not-ACTIVE endpoint paused (${NUM_RUNS} runs)`, async () => {
+  test(`WHEN it is invoked step after step THEN DeleteTags is only sent after an operator's ACTIVE and every tag page were read, and a successful run leaves a not-ACTIVE endpoint paused (${NUM_RUNS} runs)`, async () => {
     await fc.assert(fc.asyncProperty(scenario, async (s) => {
+      // GIVEN an endpoint, paused or not, with a paged history and tags, and faults injected from the start
       aws.reset();
       const extra = Object.fromEntries(Array.from({ length: s.extraTags }, (_, i) => [`team:tag-${i}`, `v${i}`]));
       aws.endpoint(ENDPOINT, { ...extra, ...(s.paused ? { 'governance:kill-switch': 'PAUSED' } : {}) });
@@ -105,9 +92,10 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer safety property (%s)', (_
       }
       const addRules = (rules: Rule[]) => rules.forEach((r) => aws.fail(r.op, r.fault, { times: r.times, when: r.laterPagesOnly ? (input) => input.NextToken !== undefined : undefined }));
       addRules(s.rules);
-      const handler = mod.createHandler({ retry: RETRY });
+      const handler = sim.mod.createHandler({ retry: RETRY });
 
       for (const step of s.steps) {
+        // WHEN an operator, a deployment or a fault changes the world, and then an event or a reconcile arrives
         const a = step.before;
         const current = aws.parameters.get(PARAMETER) ?? [];
         const next = (current[current.length - 1]?.Version ?? 0) + 1;
@@ -126,7 +114,7 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer safety property (%s)', (_
         const { error } = await settle(handler(event));
         const calls = aws.calls.slice(from);
 
-        // Every DeleteTags sent was preceded, in this invocation, by complete reads that justify it.
+        // THEN every DeleteTags sent was preceded, in this invocation, by complete reads that justify it
         calls.forEach((c, i) => {
           if (c.op !== 'DeleteTags') {
             return;
@@ -138,22 +126,22 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer safety property (%s)', (_
           expect(completeChain(before, 'ListTags', 'Tags')).toBeDefined();
           expect(isOperatorActive(truthBefore)).toBe(true);
         });
-        // A run that succeeded leaves the endpoint paused unless its parameter's newest version is ACTIVE.
+        // AND a run that succeeded leaves the endpoint paused unless its parameter's newest version is ACTIVE
         if (!error && truthBefore?.Value !== 'ACTIVE') {
           expect(aws.tagOf(ENDPOINT)).toBe('PAUSED');
         }
-        // A pause that was there before the run is only gone after an operator's ACTIVE.
+        // AND a pause that was there before the run is only gone after an operator's ACTIVE
         const removed = calls.some((c) => c.op === 'DeleteTags' && c.fault === undefined);
         if (removed) {
           expect(isOperatorActive(truthBefore)).toBe(true);
         }
-        // Anything unknown (a tag or history read that did not complete) fails the run loudly, after an alert was attempted.
+        // AND anything unknown (a tag or history read that did not complete) fails the run loudly, after an alert was attempted
         const unknown = !completeChain(calls, 'ListTags', 'Tags') || !completeChain(calls, 'GetParameterHistory', 'Parameters');
         if (unknown) {
           expect(error).toBeDefined();
           expect(calls.some((c) => c.op === 'Publish')).toBe(true);
         }
-        // A failed run says why: the error names the endpoint.
+        // AND a failed run says why: the error names the endpoint
         if (error) {
           expect(error.message).toMatch(/fraud-scoring: /);
         }

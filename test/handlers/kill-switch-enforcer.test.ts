@@ -1,24 +1,21 @@
+/**
+ * The kill-switch enforcer against mocked AWS clients (aws-sdk-client-mock): what it reads, writes and
+ * announces for each change of the parameter, as source and as the shipped bundle.
+ */
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEPLOYMENT_MARKER, deploymentDescription } from '../../lib/policy/kill-switch-protocol';
-import { bundlePath, ensureBundles } from './support/bundle';
+import { DEPLOYMENT_MARKER } from '../../lib/policy/kill-switch-protocol';
+import {
+  BUCKET, deployed as deployedVersion, ENDPOINT, ENFORCER_VARIANTS, EnforcerModule as HandlerModule, OPERATOR, operator as operatorVersion, parameterOf, TARGET, targetOf, TOPIC,
+} from '../helpers/simulated-aws';
 
-const BUNDLE = bundlePath('kill-switch-enforcer');
-
-type HandlerModule = typeof import('../../lib/handlers/kill-switch-enforcer');
-
-const ENDPOINT = 'fraud-scoring';
-const ENDPOINT_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/fraud-scoring';
-const PARAMETER = '/governed-endpoint/fraud-scoring/kill-switch';
-const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:alerts';
-const BUCKET = 'evidence-bucket';
-const TARGET = { endpoint: ENDPOINT, endpointArn: ENDPOINT_ARN, parameter: PARAMETER, bucket: BUCKET, topic: TOPIC };
-const OTHER = { endpoint: 'churn', endpointArn: 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/churn', parameter: '/governed-endpoint/churn/kill-switch', bucket: BUCKET, topic: TOPIC };
+const ENDPOINT_ARN = TARGET.endpointArn;
+const PARAMETER = parameterOf(ENDPOINT);
+const OTHER = targetOf('churn');
 const ALARM_ARN = 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:fraud-scoring-5xx-error-rate';
-const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/oncall/alice';
-const DEPLOYER = 'arn:aws:sts::123456789012:assumed-role/cdk-cfn-exec-role/AWSCloudFormation';
 
-const deployed = (version: number) => ({ Version: version, Value: 'ACTIVE', Description: deploymentDescription(ENDPOINT), LastModifiedUser: DEPLOYER, LastModifiedDate: new Date(`2030-01-0${version}T00:00:00Z`) });
-const operator = (version: number, value: string, why: string) => ({ Version: version, Value: value, Description: why, LastModifiedUser: OPERATOR, LastModifiedDate: new Date(`2030-01-0${version}T00:00:00Z`) });
+const modifiedOn = (version: number) => ({ LastModifiedDate: new Date(`2030-01-0${version}T00:00:00Z`) });
+const deployed = (version: number) => ({ ...deployedVersion(version), ...modifiedOn(version) });
+const operator = (version: number, value: string, why: string) => ({ ...operatorVersion(version, value, why), ...modifiedOn(version) });
 const changeEvent = (name = PARAMETER) => ({
   kind: 'event',
   event: { id: 'evt-1', time: '2030-01-09T10:00:00Z', source: 'aws.ssm', 'detail-type': 'Parameter Store Change', detail: { name, operation: 'Update' } },
@@ -28,17 +25,11 @@ const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throt
 const denied = (what = 'not authorized') => Object.assign(new Error(`User is ${what}`), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
 
 beforeAll(() => {
-  ensureBundles();
   process.env.RETRY_BASE_DELAY_MS = '1';
   process.env.RETRY_MAX_DELAY_MS = '2';
 });
 
-describe.each([
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  ['source', () => require('../../lib/handlers/kill-switch-enforcer') as HandlerModule],
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  ['esbuild bundle', () => require(BUNDLE) as HandlerModule],
-])('kill-switch enforcer (%s)', (_variant, load) => {
+describe.each(ENFORCER_VARIANTS)('kill-switch enforcer (%s) with mocked AWS clients', (_variant, load) => {
   let mod: HandlerModule;
   let sdk: HandlerModule['sdk'];
   let sm: ReturnType<typeof mockClient>;
@@ -85,8 +76,8 @@ describe.each([
   const published = () => sns.commandCalls(sdk.PublishCommand).map((c) => c.args[0].input as { Subject: string; Message: string; TopicArn: string });
   const snapshots = () => s3.commandCalls(sdk.PutObjectCommand).map((c) => c.args[0].input as { Bucket: string; Key: string; Body: string; ChecksumAlgorithm?: string });
 
-  describe('ACTIVE -> PAUSED', () => {
-    test('writes the evidence snapshot, then tags the endpoint PAUSED, then notifies', async () => {
+  describe('GIVEN an endpoint whose kill switch goes from ACTIVE to PAUSED', () => {
+    test('WHEN the change event arrives THEN it writes the evidence snapshot, then tags the endpoint PAUSED, then notifies', async () => {
       // GIVEN an operator has just written PAUSED
       history(deployed(1), operator(2, 'PAUSED', 'INC-42: scores drift after feature change'));
       // WHEN the parameter-change event arrives
@@ -121,14 +112,14 @@ describe.each([
       expect(result.outcomes).toEqual([expect.objectContaining({ endpoint: ENDPOINT, action: 'paused', failClosed: false })]);
     });
 
-    test('only the endpoint whose parameter changed is touched', async () => {
+    test('WHEN the change event arrives THEN only the endpoint whose parameter changed is touched', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       await mod.handler(changeEvent());
       expect(sm.commandCalls(sdk.ListTagsCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([ENDPOINT_ARN]);
       expect(ssm.commandCalls(sdk.GetParameterHistoryCommand).map((c) => c.args[0].input.Name)).toEqual([PARAMETER]);
     });
 
-    test('an endpoint state change event re-applies the pause to that endpoint', async () => {
+    test('WHEN the endpoint reports a state change THEN the pause is re-applied to that endpoint', async () => {
       // GIVEN a paused parameter and an endpoint whose tag a deployment removed
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       // WHEN SageMaker reports the endpoint's state change after the update
@@ -138,8 +129,8 @@ describe.each([
     });
   });
 
-  describe('PAUSED -> ACTIVE', () => {
-    test('removes the tag, records the resume and notifies, without a snapshot', async () => {
+  describe('GIVEN a paused endpoint whose operator writes ACTIVE', () => {
+    test('WHEN the change event arrives THEN it removes the tag, records the resume and notifies, without a snapshot', async () => {
       endpointTags.set('governance:kill-switch', 'PAUSED');
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'), operator(3, 'ACTIVE', 'INC-42 fixed: model v15 deployed'));
       const result = await mod.handler(changeEvent());
@@ -153,8 +144,8 @@ describe.each([
     });
   });
 
-  describe('idempotence', () => {
-    test('the same pause event twice tags, snapshots and notifies once', async () => {
+  describe('GIVEN an endpoint already in its state (idempotence)', () => {
+    test('WHEN the same pause event arrives twice THEN it tags, snapshots and notifies once', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       await mod.handler(changeEvent());
       const second = await mod.handler(changeEvent());
@@ -164,7 +155,7 @@ describe.each([
       expect(second.outcomes).toEqual([expect.objectContaining({ action: 'unchanged', state: 'PAUSED' })]);
     });
 
-    test('an ACTIVE endpoint without the tag is left alone on every reconcile', async () => {
+    test('WHEN an ACTIVE endpoint without the tag is reconciled again and again THEN it is left alone', async () => {
       history(deployed(1));
       for (let i = 0; i < 3; i++) {
         await mod.handler({ kind: 'reconcile', targets: [TARGET] });
@@ -176,8 +167,8 @@ describe.each([
     });
   });
 
-  describe('retries', () => {
-    test('throttled calls are retried with backoff until they succeed', async () => {
+  describe('GIVEN AWS calls that fail', () => {
+    test('WHEN they are throttled THEN they are retried with backoff until they succeed', async () => {
       ssm.on(sdk.GetParameterHistoryCommand)
         .rejectsOnce(throttled())
         .resolves({ Parameters: [deployed(1), operator(2, 'PAUSED', 'INC-42')].map((v) => ({ Name: PARAMETER, ...v })) });
@@ -197,7 +188,7 @@ describe.each([
       expect(logs.filter((l) => l.includes('retrying'))).toHaveLength(3);
     });
 
-    test('a permission error is not retried', async () => {
+    test('WHEN permission is denied THEN the call is not retried', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       sm.on(sdk.AddTagsCommand).rejects(denied());
       await expect(mod.handler(changeEvent())).rejects.toThrow(/fraud-scoring: could not tag fraud-scoring PAUSED \(AccessDeniedException/);
@@ -205,13 +196,13 @@ describe.each([
     });
   });
 
-  describe('fails closed', () => {
+  describe('GIVEN a parameter that cannot be trusted (fail closed)', () => {
     test.each([
       ['the parameter cannot be read', () => ssm.on(sdk.GetParameterHistoryCommand).rejects(denied()), /could not be read \(AccessDeniedException/],
       ['the parameter was deleted', () => ssm.on(sdk.GetParameterHistoryCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' })), /ParameterNotFound/],
       ['the parameter holds an unknown value', () => history(deployed(1), operator(2, 'STOP', 'typo')), /holds "STOP", which is neither ACTIVE nor PAUSED/],
       ['throttling outlasts the retries', () => ssm.on(sdk.GetParameterHistoryCommand).rejects(throttled()), /ThrottlingException/],
-    ])('when %s, the endpoint is paused, the log and the alert say so, and the invocation fails', async (_case, arrange, reason) => {
+    ])('WHEN %s THEN the endpoint is paused, the log and the alert say so, and the invocation fails', async (_case, arrange, reason) => {
       arrange();
       // WHEN the change event arrives
       const failure = await mod.handler(changeEvent()).then(() => undefined, (err: Error & { outcomes?: unknown[] }) => err);
@@ -230,8 +221,8 @@ describe.each([
     });
   });
 
-  describe('a failed snapshot', () => {
-    test('still pauses, and the alert says the evidence is missing', async () => {
+  describe('GIVEN a pause whose evidence snapshot fails', () => {
+    test('WHEN the snapshot cannot be written THEN it still pauses, and the alert says the evidence is missing', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       s3.on(sdk.PutObjectCommand).rejects(denied('not allowed to write'));
       const result = await mod.handler(changeEvent());
@@ -240,7 +231,7 @@ describe.each([
       expect(result.outcomes).toEqual([expect.objectContaining({ action: 'paused', snapshot: { error: expect.stringMatching(/AccessDenied/), late: false } })]);
     });
 
-    test('a Describe that fails is recorded in the snapshot, which is still written', async () => {
+    test('WHEN a Describe fails THEN the failure is recorded in the snapshot, which is still written', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       sm.on(sdk.DescribeEndpointCommand).rejects(denied());
       await mod.handler(changeEvent());
@@ -250,8 +241,8 @@ describe.each([
     });
   });
 
-  describe('a failed tag write', () => {
-    test('alerts that invocations are not blocked yet and fails the invocation so it is retried', async () => {
+  describe('GIVEN a pause whose tag cannot be written', () => {
+    test('WHEN AddTags is denied THEN it alerts that invocations are not blocked yet and fails the invocation so it is retried', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       sm.on(sdk.AddTagsCommand).rejects(denied());
       await expect(mod.handler(changeEvent())).rejects.toThrow(/kill-switch enforcement failed for fraud-scoring/);
@@ -260,8 +251,8 @@ describe.each([
     });
   });
 
-  describe('a deployment never lifts a pause', () => {
-    test('CloudFormation rewriting ACTIVE over a pause is undone: the tag stays and PAUSED is written back', async () => {
+  describe('GIVEN a deployment that writes the template\'s ACTIVE (a deployment never lifts a pause)', () => {
+    test('WHEN it rewrites ACTIVE over a pause THEN that is undone: the tag stays and PAUSED is written back', async () => {
       // GIVEN a paused endpoint whose parameter a stack update just rewrote with the template's ACTIVE
       endpointTags.set('governance:kill-switch', 'PAUSED');
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'), deployed(3));
@@ -278,7 +269,7 @@ describe.each([
       expect(result.outcomes).toEqual([expect.objectContaining({ state: 'PAUSED', action: 'unchanged', restored: true })]);
     });
 
-    test('a parameter re-created by a deployment while the endpoint is paused keeps it paused', async () => {
+    test('WHEN it re-creates the parameter while the endpoint is paused THEN the endpoint stays paused', async () => {
       endpointTags.set('governance:kill-switch', 'PAUSED');
       history(deployed(1));
       await mod.handler(changeEvent());
@@ -286,14 +277,14 @@ describe.each([
       expect(ssm.commandCalls(sdk.PutParameterCommand)[0].args[0].input).toMatchObject({ Value: 'PAUSED' });
     });
 
-    test('after an operator resumed, a deployment rewriting ACTIVE changes nothing', async () => {
+    test('WHEN it rewrites ACTIVE after an operator resumed THEN nothing changes', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'), operator(3, 'ACTIVE', 'INC-42 fixed'), deployed(4));
       await mod.handler(changeEvent());
       expect(sm.commandCalls(sdk.AddTagsCommand)).toHaveLength(0);
       expect(ssm.commandCalls(sdk.PutParameterCommand)).toHaveLength(0);
     });
 
-    test('an ACTIVE that keeps the deployment description is not accepted as a resume', async () => {
+    test('WHEN an ACTIVE keeps the deployment description THEN it is not accepted as a resume', async () => {
       // A console edit that changes only the value keeps the template's description: indistinguishable from a deployment.
       endpointTags.set('governance:kill-switch', 'PAUSED');
       history(deployed(1), { ...deployed(2), Value: 'PAUSED', LastModifiedUser: OPERATOR }, { ...deployed(3), LastModifiedUser: OPERATOR });
@@ -302,8 +293,8 @@ describe.each([
     });
   });
 
-  describe('an endpoint that does not exist yet', () => {
-    test('is not tagged; the next reconcile or state-change event will', async () => {
+  describe('GIVEN an endpoint that does not exist yet', () => {
+    test('WHEN its parameter is paused THEN it is not tagged; the next reconcile or state-change event will', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       sm.on(sdk.ListTagsCommand).rejects(Object.assign(new Error(`Could not find endpoint "${ENDPOINT_ARN}".`), { name: 'ValidationException' }));
       const result = await mod.handler(changeEvent());
@@ -312,8 +303,8 @@ describe.each([
     });
   });
 
-  describe('reconcile', () => {
-    test('enforces every endpoint of its shard, and a failure on one fails the run after the others', async () => {
+  describe('GIVEN a reconcile of its shard', () => {
+    test('WHEN one endpoint fails THEN every endpoint is still enforced, and the run fails after the others', async () => {
       ssm.on(sdk.GetParameterHistoryCommand, { Name: PARAMETER }).resolves({ Parameters: [{ Name: PARAMETER, ...operator(2, 'PAUSED', 'INC-42') }] });
       ssm.on(sdk.GetParameterHistoryCommand, { Name: OTHER.parameter }).resolves({ Parameters: [{ Name: OTHER.parameter, ...operator(2, 'PAUSED', 'INC-43') }] });
       sm.on(sdk.AddTagsCommand, { ResourceArn: ENDPOINT_ARN }).rejects(denied());
@@ -321,7 +312,7 @@ describe.each([
       expect(sm.commandCalls(sdk.AddTagsCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([ENDPOINT_ARN, OTHER.endpointArn]);
     });
 
-    test('emits the Paused metric for each endpoint in embedded metric format', async () => {
+    test('WHEN it runs THEN it emits the Paused metric for each endpoint in embedded metric format', async () => {
       history(deployed(1), operator(2, 'PAUSED', 'INC-42'));
       await mod.handler({ kind: 'reconcile', targets: [TARGET] });
       const emf = logs.map((l) => JSON.parse(l)).find((l) => l._aws);
@@ -332,12 +323,12 @@ describe.each([
     });
   });
 
-  describe('auto-pause from an alarm', () => {
+  describe('GIVEN an auto-pause alarm', () => {
     const alarmRecord = (state: string) => ({
       Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify({ AlarmName: 'fraud-scoring-5xx-error-rate', AlarmArn: ALARM_ARN, NewStateValue: state, NewStateReason: 'Threshold Crossed: 3 datapoints > 0.01', StateChangeTime: '2030-01-09T10:00:00.000+0000' }) } }],
     });
 
-    test('an alarm entering ALARM writes PAUSED to the parameter its tag names, with the alarm as the reason', async () => {
+    test('WHEN it enters ALARM THEN PAUSED is written to the parameter its tag names, with the alarm as the reason', async () => {
       cw.on(sdk.ListTagsForResourceCommand, { ResourceARN: ALARM_ARN }).resolves({ Tags: [{ Key: 'governance:owner', Value: 'x' }, { Key: 'governance:auto-pause:fraud-scoring', Value: PARAMETER }] });
       ssm.on(sdk.GetParameterCommand).resolves({ Parameter: { Name: PARAMETER, Value: 'ACTIVE' } });
       const result = await mod.handler(alarmRecord('ALARM'));
@@ -347,13 +338,13 @@ describe.each([
       expect(result.outcomes).toEqual([{ alarm: 'fraud-scoring-5xx-error-rate', paused: [PARAMETER], alreadyPaused: [] }]);
     });
 
-    test.each(['OK', 'INSUFFICIENT_DATA'])('an alarm returning to %s changes nothing', async (state) => {
+    test.each(['OK', 'INSUFFICIENT_DATA'])('WHEN it returns to %s THEN nothing changes', async (state) => {
       await mod.handler(alarmRecord(state));
       expect(cw.commandCalls(sdk.ListTagsForResourceCommand)).toHaveLength(0);
       expect(ssm.commandCalls(sdk.PutParameterCommand)).toHaveLength(0);
     });
 
-    test('a parameter already PAUSED is not written again', async () => {
+    test('WHEN its parameter is already PAUSED THEN it is not written again', async () => {
       cw.on(sdk.ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'governance:auto-pause:fraud-scoring', Value: PARAMETER }] });
       ssm.on(sdk.GetParameterCommand).resolves({ Parameter: { Name: PARAMETER, Value: 'PAUSED' } });
       const result = await mod.handler(alarmRecord('ALARM'));
@@ -361,7 +352,7 @@ describe.each([
       expect(result.outcomes).toEqual([expect.objectContaining({ alreadyPaused: [PARAMETER] })]);
     });
 
-    test('a failed write fails the invocation, so SNS and the dead-letter queue keep it', async () => {
+    test('WHEN the write fails THEN the invocation fails, so SNS and the dead-letter queue keep it', async () => {
       cw.on(sdk.ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'governance:auto-pause:fraud-scoring', Value: PARAMETER }] });
       ssm.on(sdk.GetParameterCommand).resolves({ Parameter: { Name: PARAMETER, Value: 'ACTIVE' } });
       ssm.on(sdk.PutParameterCommand).rejects(denied());
@@ -369,7 +360,7 @@ describe.each([
     });
   });
 
-  test('an input it does not recognise is an error, not a silent success', async () => {
+  test('WHEN it receives an input it does not recognise THEN that is an error, not a silent success', async () => {
     await expect(mod.handler({ hello: 'world' })).rejects.toThrow(/unrecognised enforcer input/);
   });
 });

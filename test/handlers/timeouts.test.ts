@@ -2,9 +2,9 @@
  * A call that never answers is really abandoned: real SDK clients (source and bundle) against a local server
  * that accepts requests and never answers, with small timeouts, so the real waiting stays well under a second.
  */
-import { bundlePath, ensureBundles } from './support/bundle';
-import { ENFORCER_VARIANTS, EnforcerModule } from './support/simulated-aws';
-import { STUB_CLIENT, StubServer } from './support/stub-server';
+import { bundlePath, ensureBundles } from '../helpers/builds';
+import { ENFORCER_VARIANTS, EnforcerModule } from '../helpers/simulated-aws';
+import { STUB_CLIENT, StubServer } from '../helpers/stub-server';
 
 type GateModule = typeof import('../../lib/handlers/approval-gate');
 

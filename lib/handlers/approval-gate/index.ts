@@ -1,4 +1,9 @@
 /**
+ * `lib/handlers`: Lambda code, each handler bundled from its `index.ts` by `bin/bundle-handlers.mjs` into
+ * `build/handlers/<name>/index.js` and never exported from the package. The handlers share only the runtime
+ * protocol from `lib/policy` (tag keys, parameter values, event shapes) and `lib/handlers/shared`; they never
+ * import aws-cdk-lib, the constructs, the nag pack or the report.
+ *
  * CloudFormation custom resource `Custom::ModelApprovalGate`: the deployment fails unless the model
  * package's `ModelApprovalStatus` is `Approved`. Runs on Create and Update (a new package version
  * is an Update); Delete always succeeds.

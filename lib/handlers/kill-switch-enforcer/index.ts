@@ -1,10 +1,15 @@
 /**
+ * `lib/handlers`: Lambda code, each handler bundled from its `index.ts` by `bin/bundle-handlers.mjs` into
+ * `build/handlers/<name>/index.js` and never exported from the package. The handlers share only the runtime
+ * protocol from `lib/policy` (tag keys, parameter values, event shapes) and `lib/handlers/shared`; they never
+ * import aws-cdk-lib, the constructs, the nag pack or the report.
+ *
  * The kill-switch enforcer: one function per stack (per key and VPC) that keeps every registered endpoint's
  * `governance:kill-switch` tag in line with its SSM parameter.
  *
  * Safety invariant: an existing pause tag is removed ONLY when the enforcer has read, with certainty, the
  * parameter's current value as ACTIVE written by an operator (not a deployment: see DEPLOYMENT_MARKER in
- * lib/kill-switch-protocol.ts) AND knows the endpoint's current tags (every page of ListTags read
+ * lib/policy/kill-switch-protocol.ts) AND knows the endpoint's current tags (every page of ListTags read
  * successfully). Every unknown — unreadable or deleted parameter (ParameterNotFound), unknown value, failed or
  * throttled tag read (AccessDenied, throttling past retries, 5xx, timeouts), an incomplete paginated tag
  * list — keeps or applies the pause (never DeleteTags) and alerts (SNS notification + ERROR log + the

@@ -20,6 +20,16 @@ export class StubServer {
     return stub;
   }
 
+  /** Run `use` against a stub that is stopped afterwards, whatever `use` does. */
+  public static async using<T>(answer: (r: Received) => { status: number; body?: string; contentType?: string } | undefined, use: (stub: StubServer) => Promise<T>): Promise<T> {
+    const stub = await StubServer.start(answer);
+    try {
+      return await use(stub);
+    } finally {
+      await stub.stop();
+    }
+  }
+
   public readonly received: Received[] = [];
   private readonly server: Server;
 

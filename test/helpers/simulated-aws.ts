@@ -1,15 +1,15 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { deploymentDescription } from '../../../lib/policy/kill-switch-protocol';
-import { bundlePath, ensureBundles } from './bundle';
+import { deploymentDescription } from '../../lib/policy/kill-switch-protocol';
+import { bundlePath, ensureBundles } from './builds';
 
-type HandlerModule = typeof import('../../../lib/handlers/kill-switch-enforcer');
+type HandlerModule = typeof import('../../lib/handlers/kill-switch-enforcer');
 export type EnforcerModule = HandlerModule;
 type Sdk = HandlerModule['sdk'];
 
 /** The enforcer as source and as the shipped bundle, for `describe.each`. */
 export const ENFORCER_VARIANTS: [string, () => HandlerModule][] = [
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  ['source', () => require('../../../lib/handlers/kill-switch-enforcer') as HandlerModule],
+  ['source', () => require('../../lib/handlers/kill-switch-enforcer') as HandlerModule],
   ['esbuild bundle', () => {
     ensureBundles();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,15 +91,20 @@ export class SimulatedAws {
   public calls: Call[] = [];
   private rules: Rule[] = [];
   private t0 = 0;
-  private readonly mocks: ReturnType<typeof mockClient>[];
+  private mocks: ReturnType<typeof mockClient>[] = [];
+  private sdk!: Sdk;
 
-  constructor(private readonly sdk: Sdk) {
-    const sm = mockClient(sdk.SageMakerClient);
-    const ssm = mockClient(sdk.SSMClient);
-    const s3 = mockClient(sdk.S3Client);
-    const sns = mockClient(sdk.SNSClient);
-    const cw = mockClient(sdk.CloudWatchClient);
-    this.mocks = [sm, ssm, s3, sns, cw];
+  /** A simulation serving the clients of `sdk`; without it, call `attach` once the enforcer is loaded. */
+  constructor(sdk?: Sdk) {
+    if (sdk) {
+      this.attach(sdk);
+    }
+  }
+
+  /** Serve the clients of `sdk` (the bundle carries its own copy of the SDK: mock the very classes it runs). */
+  public attach(sdk: Sdk): void {
+    this.sdk = sdk;
+    this.mocks = [mockClient(sdk.SageMakerClient), mockClient(sdk.SSMClient), mockClient(sdk.S3Client), mockClient(sdk.SNSClient), mockClient(sdk.CloudWatchClient)];
   }
 
   /** Forget all state, faults and calls; serve the operations again. */
@@ -248,10 +253,11 @@ function page<T>(items: T[], token: string | undefined, size: number, key: strin
 }
 
 /**
- * Drive a promise to completion under fake timers, advancing virtual time in steps; returns its value or error
- * and the virtual time it took. Every path of the enforcer is bounded, so this always ends.
+ * Drive a promise to completion under fake timers, advancing virtual time in steps of `stepMs` (the precision
+ * of the time returned); returns its value or error and the virtual time it took. Every path of the handlers is
+ * bounded, so this always ends.
  */
-export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: Error & { outcomes?: any[] }; ms: number }> {
+export async function settle<T>(promise: Promise<T>, stepMs = 250): Promise<{ value?: T; error?: Error & { outcomes?: any[] }; ms: number }> {
   const start = Date.now();
   let result: { value?: T; error?: Error & { outcomes?: any[] }; ms: number } | undefined;
   promise.then(
@@ -259,10 +265,10 @@ export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error
     (error) => { result = { error, ms: Date.now() - start }; },
   );
   for (let i = 0; i < 10_000 && result === undefined; i++) {
-    await jest.advanceTimersByTimeAsync(250);
+    await jest.advanceTimersByTimeAsync(stepMs);
   }
   if (result === undefined) {
-    throw new Error('the handler did not settle within 2,500 virtual seconds');
+    throw new Error(`the handler did not settle within ${(10_000 * stepMs) / 1000} virtual seconds`);
   }
   return result;
 }
@@ -272,9 +278,8 @@ export function useFakeTimers(): void {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
 }
 
-/** Silence the handler's log lines and keep them for assertions (parsed JSON). */
-export function captureLogs(): Record<string, any>[] {
-  const lines: Record<string, any>[] = [];
+/** Silence the handler's log lines and keep them for assertions (parsed JSON), in `lines` when given. */
+export function captureLogs(lines: Record<string, any>[] = []): Record<string, any>[] {
   const keep = (line: unknown) => {
     try {
       lines.push(JSON.parse(String(line)));
@@ -286,4 +291,48 @@ export function captureLogs(): Record<string, any>[] {
   jest.spyOn(console, 'error').mockImplementation(keep);
   jest.spyOn(console, 'warn').mockImplementation(keep);
   return lines;
+}
+
+/** The enforcer under test and the simulated AWS around it. */
+export interface SimulatedEnforcer {
+  /** The enforcer module (source or bundle), loaded before the first test. */
+  readonly mod: EnforcerModule;
+  readonly aws: SimulatedAws;
+  /** The current test's log lines (parsed JSON). */
+  readonly logs: Record<string, any>[];
+}
+
+/**
+ * For every test of the enclosing `describe`: the enforcer that `load` returns, a simulated AWS around it with
+ * a fresh state, virtual time (fake timers) and captured logs; real timers and mocks are restored afterwards.
+ */
+export function useSimulatedEnforcer(load: () => EnforcerModule): SimulatedEnforcer {
+  const aws = new SimulatedAws();
+  const logs: Record<string, any>[] = [];
+  let mod: EnforcerModule | undefined;
+  beforeAll(() => {
+    mod = load();
+    aws.attach(mod.sdk);
+  });
+  afterAll(() => aws.restore());
+  beforeEach(() => {
+    useFakeTimers();
+    logs.length = 0;
+    captureLogs(logs);
+    aws.reset();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+  return {
+    aws,
+    logs,
+    get mod(): EnforcerModule {
+      if (!mod) {
+        throw new Error('the enforcer is loaded before the first test: use it inside a test or hook');
+      }
+      return mod;
+    },
+  };
 }
