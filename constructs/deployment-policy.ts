@@ -2,58 +2,58 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
-import { RiskTier } from '../lib/policy/governance';
+import { RiskTier, tierFloors } from '../lib/policy/governance';
 import { instanceFamily } from '../lib/policy/instance-types';
-import { MAX_API_INTEGER } from '../lib/policy/aws-limits';
-import { amountIn, durationReceived, PropsValidator } from './private/validation';
+import { checkCapacity, DEPLOYMENT_LIMITS, DeploymentTimes, finalBake, renderDeploymentConfig, seconds } from './private/deployment-config';
+import { propPath, PropsValidator } from './private/validation';
 
-/** SageMaker's limits for deployment guardrails (CreateEndpoint / UpdateEndpoint `DeploymentConfig`). */
-export const DEPLOYMENT_LIMITS = {
-  /** WaitIntervalInSeconds and TerminationWaitInSeconds. */
-  maxWaitSeconds: 3600,
-  /** MaximumExecutionTimeoutInSeconds. */
-  minExecutionTimeoutSeconds: 600,
-  maxExecutionTimeoutSeconds: 28800,
-  /** CanarySize: at most 50% of the variant's instances. */
-  canaryMaxPercent: 50,
-  /** LinearStepSize: 10% to 50% of the variant's instances. */
-  linearMinPercent: 10,
-  linearMaxPercent: 50,
-  /** RollingUpdatePolicy.MaximumBatchSize: 5% to 50% of the variant's instances. */
-  rollingMinPercent: 5,
-  rollingMaxPercent: 50,
-  /** AutoRollbackConfiguration.Alarms: 1 to 10 alarms. */
-  minRollbackAlarms: 1,
-  maxRollbackAlarms: 10,
-} as const;
+/** How a deployment step is sized (SageMaker `CapacitySizeType`). */
+export enum CapacityType {
+  /** A percentage of the variant's instance count. */
+  CAPACITY_PERCENT = 'CAPACITY_PERCENT',
+  /** A number of instances. */
+  INSTANCE_COUNT = 'INSTANCE_COUNT',
+}
+
+/** How SageMaker replaces the fleet (blue/green `TrafficRoutingConfigType`, or a rolling update). */
+export enum DeploymentStrategy {
+  /** Blue/green: a canary share of the new fleet first, then the rest. */
+  CANARY = 'CANARY',
+  /** Blue/green: the new fleet in equal steps. */
+  LINEAR = 'LINEAR',
+  /** Blue/green: all traffic to the new fleet at once. */
+  ALL_AT_ONCE = 'ALL_AT_ONCE',
+  /** Rolling: instances replaced in place, in batches. */
+  ROLLING = 'ROLLING',
+}
 
 /** A batch size for a deployment step: a percentage of the variant's instances, or a number of instances. */
 export class Capacity {
   /** A percentage of the variant's instance count (SageMaker `CAPACITY_PERCENT`). */
   public static percent(value: number): Capacity {
-    return new Capacity('CAPACITY_PERCENT', value);
+    return new Capacity(CapacityType.CAPACITY_PERCENT, value);
   }
 
   /** A number of instances (SageMaker `INSTANCE_COUNT`). */
   public static instances(value: number): Capacity {
-    return new Capacity('INSTANCE_COUNT', value);
+    return new Capacity(CapacityType.INSTANCE_COUNT, value);
   }
 
   private constructor(
-    /** `CAPACITY_PERCENT` or `INSTANCE_COUNT`. */
-    public readonly type: string,
+    /** Whether `value` is a percentage or an instance count. */
+    public readonly capacityType: CapacityType,
     /** The percentage or the instance count. */
     public readonly value: number,
   ) {}
 
   /** A readable form, e.g. `10%` or `2 instances`. */
   public toString(): string {
-    return this.type === 'CAPACITY_PERCENT' ? `${this.value}%` : `${this.value} instance${this.value === 1 ? '' : 's'}`;
+    return this.capacityType === CapacityType.CAPACITY_PERCENT ? `${this.value}%` : `${this.value} instance${this.value === 1 ? '' : 's'}`;
   }
 
   /** Percent of a fleet of `count` instances; undefined when the count is unknown. */
   public percentOf(count: number | undefined): number | undefined {
-    if (this.type === 'CAPACITY_PERCENT') {
+    if (this.capacityType === CapacityType.CAPACITY_PERCENT) {
       return this.value;
     }
     return count === undefined || Token.isUnresolved(count) || count <= 0 ? undefined : (100 * this.value) / count;
@@ -148,15 +148,31 @@ export interface RollingOptions extends DeploymentPolicyOptions {
   readonly rollbackBatchSize?: Capacity;
 }
 
-/** What the endpoint tells its deployment policy. @internal */
-export interface DeploymentContext {
-  readonly scope: IConstruct;
-  readonly tier: RiskTier;
-  readonly instanceType: string;
-  readonly instanceCount: number;
+/**
+ * What a deployment policy is checked against: the endpoint's tier, instance type and count (undefined when the
+ * endpoint's prop is invalid, reported already: the checks that need it are skipped), its variants, and how many of
+ * its own alarms roll a deployment back.
+ * @internal
+ */
+export interface DeploymentTarget {
+  readonly tier?: RiskTier;
+  readonly instanceType?: string;
+  readonly instanceCount?: number;
   readonly variantCount: number;
   readonly serverless: boolean;
-  readonly rollbackAlarms: cloudwatch.IAlarm[];
+  readonly rollbackAlarmCount: number;
+}
+
+/** A deployment policy checked against its endpoint, with the values its `DeploymentConfig` is rendered from. @internal */
+export interface ResolvedDeployment extends DeploymentTimes {
+  /** The endpoint's instance type (for the warnings of the rendering). */
+  readonly instanceType?: string;
+  /** Seconds of baking the whole deployment plans, when known. */
+  readonly planned?: number;
+  /** The instance family. */
+  readonly family?: string;
+  /** The reason all at once is acceptable, when given. */
+  readonly acceptance?: string;
 }
 
 /**
@@ -171,13 +187,13 @@ export class DeploymentPolicy {
    */
   public static canary(options: CanaryOptions = {}): DeploymentPolicy {
     const bake = options.bakeTime ?? Duration.minutes(10);
-    return new DeploymentPolicy('CANARY', options, options.canarySize ?? Capacity.percent(10), bake, options.terminationWait ?? finalBake(bake));
+    return new DeploymentPolicy(DeploymentStrategy.CANARY, options, options.canarySize ?? Capacity.percent(10), bake, options.terminationWait ?? finalBake(bake));
   }
 
   /** Blue/green, linear: `stepSize` of the new fleet at a time, each step baked for `bakeTime`. */
   public static linear(options: LinearOptions = {}): DeploymentPolicy {
     const bake = options.bakeTime ?? Duration.minutes(5);
-    return new DeploymentPolicy('LINEAR', options, options.stepSize ?? Capacity.percent(20), bake, options.terminationWait ?? finalBake(bake));
+    return new DeploymentPolicy(DeploymentStrategy.LINEAR, options, options.stepSize ?? Capacity.percent(20), bake, options.terminationWait ?? finalBake(bake));
   }
 
   /**
@@ -185,7 +201,7 @@ export class DeploymentPolicy {
    * LOW tier only, unless `riskAcceptance` says why.
    */
   public static allAtOnce(options: AllAtOnceOptions = {}): DeploymentPolicy {
-    return new DeploymentPolicy('ALL_AT_ONCE', options, undefined, undefined, options.bakeTime ?? Duration.minutes(10));
+    return new DeploymentPolicy(DeploymentStrategy.ALL_AT_ONCE, options, undefined, undefined, options.bakeTime ?? Duration.minutes(10));
   }
 
   /**
@@ -193,27 +209,23 @@ export class DeploymentPolicy {
    * instance-based capacity and a single production variant; cheaper than blue/green (no second fleet).
    */
   public static rolling(options: RollingOptions = {}): DeploymentPolicy {
-    return new DeploymentPolicy('ROLLING', options, options.batchSize ?? Capacity.percent(25), options.bakeTime ?? Duration.minutes(5), undefined);
+    return new DeploymentPolicy(DeploymentStrategy.ROLLING, options, options.batchSize ?? Capacity.percent(25), options.bakeTime ?? Duration.minutes(5), undefined);
   }
 
   /**
-   * The policy used when none is given: canary 10% with a 10-minute bake and 10-minute final bake for HIGH;
-   * canary 10% with 5-minute bakes for MEDIUM; all at once with a 10-minute bake for LOW.
+   * The policy used when none is given: all at once with a 10-minute bake for the tiers that accept it (LOW);
+   * canary 10% with 5-minute bakes for MEDIUM; canary 10% with a 10-minute bake and 10-minute final bake for HIGH.
    */
   public static defaultFor(tier: RiskTier): DeploymentPolicy {
-    switch (tier) {
-      case RiskTier.LOW:
-        return DeploymentPolicy.allAtOnce();
-      case RiskTier.MEDIUM:
-        return DeploymentPolicy.canary({ bakeTime: Duration.minutes(5) });
-      default:
-        return DeploymentPolicy.canary();
+    if (tierFloors(tier).allAtOnceRollout) {
+      return DeploymentPolicy.allAtOnce();
     }
+    return tier === RiskTier.MEDIUM ? DeploymentPolicy.canary({ bakeTime: Duration.minutes(5) }) : DeploymentPolicy.canary();
   }
 
   private constructor(
-    /** `CANARY`, `LINEAR`, `ALL_AT_ONCE` or `ROLLING`. */
-    public readonly type: string,
+    /** How the fleet is replaced. */
+    public readonly strategy: DeploymentStrategy,
     private readonly options: DeploymentPolicyOptions,
     /** Canary size, linear step or rolling batch. */
     public readonly stepSize: Capacity | undefined,
@@ -225,7 +237,7 @@ export class DeploymentPolicy {
 
   /** Why all at once is acceptable, when the policy is all at once and a reason was given. */
   public get riskAcceptance(): string | undefined {
-    return this.type === 'ALL_AT_ONCE' ? (this.options as AllAtOnceOptions).riskAcceptance : undefined;
+    return this.strategy === DeploymentStrategy.ALL_AT_ONCE ? (this.options as AllAtOnceOptions).riskAcceptance : undefined;
   }
 
   /** Alarms that roll back a deployment besides the endpoint's own. */
@@ -234,118 +246,86 @@ export class DeploymentPolicy {
   }
 
   /**
-   * Validate against the endpoint and render the `DeploymentConfig`. Throws one error listing every problem.
+   * Check the policy against its endpoint, recording every problem in `v` under the names the user wrote (`path`
+   * is the prop that holds the policy, e.g. `deployment`); returns the values `_render` renders.
    * @internal
    */
-  public _bind(ctx: DeploymentContext): sagemaker.CfnEndpoint.DeploymentConfigProperty {
-    const v = new PropsValidator(ctx.scope, 'GovernedEndpoint');
-    const { bake, termination, timeoutSeconds, planned, family, acceptance, rollback } = this._validate(v, { ...ctx, rollbackAlarmCount: ctx.rollbackAlarms.length });
-    v.throwIfInvalid();
-    const alarms = [...ctx.rollbackAlarms, ...(this.options.additionalRollbackAlarms ?? [])];
-
-    if (family === 'inf1') {
-      Annotations.of(ctx.scope).addWarningV2('governed-model-endpoints:inf1-no-guardrails',
-        `${ctx.instanceType}: SageMaker does not apply deployment guardrails to Inf1 instances; deployments shift all traffic at once with no bake and no auto-rollback.`);
-    }
-    if (planned !== undefined && timeoutSeconds !== undefined && planned >= timeoutSeconds) {
-      Annotations.of(ctx.scope).addWarningV2('governed-model-endpoints:deployment-timeout',
-        `The planned bake time of a deployment (${planned} s over all steps) is not below maximumExecutionTimeout (${timeoutSeconds} s): deployments will time out and roll back.`);
-    }
-    if (acceptance) {
-      ctx.scope.node.addMetadata('governed-model-endpoints:all-at-once-risk-acceptance', acceptance);
-    }
-
-    const autoRollbackConfiguration = { alarms: alarms.map((a) => ({ alarmName: a.alarmName })) };
-    if (this.type === 'ROLLING') {
-      return {
-        autoRollbackConfiguration,
-        rollingUpdatePolicy: {
-          maximumBatchSize: { type: this.stepSize!.type, value: this.stepSize!.value },
-          waitIntervalInSeconds: bake ?? 0,
-          maximumExecutionTimeoutInSeconds: timeoutSeconds,
-          rollbackMaximumBatchSize: rollback ? { type: rollback.type, value: rollback.value } : undefined,
-        },
-      };
-    }
-    const size = this.stepSize ? { type: this.stepSize.type, value: this.stepSize.value } : undefined;
-    return {
-      autoRollbackConfiguration,
-      blueGreenUpdatePolicy: {
-        trafficRoutingConfiguration: {
-          type: this.type,
-          canarySize: this.type === 'CANARY' ? size : undefined,
-          linearStepSize: this.type === 'LINEAR' ? size : undefined,
-          // All at once has no steps; the API lists the field as required, so it is rendered as 0.
-          waitIntervalInSeconds: bake ?? 0,
-        },
-        terminationWaitInSeconds: termination,
-        maximumExecutionTimeoutInSeconds: timeoutSeconds,
-      },
-    };
-  }
-
-  /**
-   * Check the policy against the endpoint, recording every problem in `v`; returns the values `_bind` renders.
-   * A target value left undefined (an invalid prop of the endpoint, reported as such) skips the checks that need it;
-   * `rollbackAlarmCount` counts the endpoint's own rollback alarms.
-   * @internal
-   */
-  public _validate(v: PropsValidator, target: {
-    readonly tier?: RiskTier; readonly instanceType?: string; readonly instanceCount?: number;
-    readonly variantCount: number; readonly serverless: boolean; readonly rollbackAlarmCount: number;
-  }) {
-    const p = 'deployment';
+  public _resolve(v: PropsValidator, path: string, target: DeploymentTarget): ResolvedDeployment {
+    const at = (key: string) => propPath(path, key);
     const count = target.instanceCount === undefined || Token.isUnresolved(target.instanceCount) ? undefined : target.instanceCount;
-    const bake = seconds(v, `${p}.bakeTime`, this.bakeTime, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
-    const termination = seconds(v, this.type === 'ALL_AT_ONCE' ? `${p}.bakeTime` : `${p}.terminationWait`, this.terminationWait, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
+    const allAtOnce = this.strategy === DeploymentStrategy.ALL_AT_ONCE;
+    const rolling = this.strategy === DeploymentStrategy.ROLLING;
+    const bake = seconds(v, at('bakeTime'), this.bakeTime, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
+    const termination = seconds(v, allAtOnce ? at('bakeTime') : at('terminationWait'), this.terminationWait, 0, DEPLOYMENT_LIMITS.maxWaitSeconds);
 
     if (this.stepSize) {
-      const [prop, min, max] = {
-        CANARY: [`${p}.canarySize`, 0, DEPLOYMENT_LIMITS.canaryMaxPercent],
-        LINEAR: [`${p}.stepSize`, DEPLOYMENT_LIMITS.linearMinPercent, DEPLOYMENT_LIMITS.linearMaxPercent],
-        ROLLING: [`${p}.batchSize`, DEPLOYMENT_LIMITS.rollingMinPercent, DEPLOYMENT_LIMITS.rollingMaxPercent],
-      }[this.type as 'CANARY' | 'LINEAR' | 'ROLLING'] as [string, number, number];
-      checkCapacity(v, prop, this.stepSize, count, min, max);
+      const [key, min, max] = {
+        CANARY: ['canarySize', 0, DEPLOYMENT_LIMITS.canaryMaxPercent],
+        LINEAR: ['stepSize', DEPLOYMENT_LIMITS.linearMinPercent, DEPLOYMENT_LIMITS.linearMaxPercent],
+        ROLLING: ['batchSize', DEPLOYMENT_LIMITS.rollingMinPercent, DEPLOYMENT_LIMITS.rollingMaxPercent],
+      }[this.strategy as 'CANARY' | 'LINEAR' | 'ROLLING'] as [string, number, number];
+      checkCapacity(v, at(key), this.stepSize, count, min, max);
     }
     const rollback = (this.options as RollingOptions).rollbackBatchSize;
-    if (this.type === 'ROLLING' && rollback) {
-      checkCapacity(v, `${p}.rollbackBatchSize`, rollback, count, 0, 100);
+    if (rolling && rollback) {
+      checkCapacity(v, at('rollbackBatchSize'), rollback, count, 0, 100);
     }
 
-    const tierNeedsStaging = target.tier === RiskTier.MEDIUM || target.tier === RiskTier.HIGH;
     const acceptance = (this.options as AllAtOnceOptions).riskAcceptance;
-    if (this.type === 'ALL_AT_ONCE' && tierNeedsStaging) {
-      v.check(acceptance !== undefined && acceptance.trim().length > 0, `${p}`, 'DeploymentPolicy.allAtOnce() without riskAcceptance',
+    if (allAtOnce && target.tier !== undefined && !tierFloors(target.tier).allAtOnceRollout) {
+      v.check(acceptance !== undefined && acceptance.trim().length > 0, path, 'DeploymentPolicy.allAtOnce() without riskAcceptance',
         `a staged rollout for ${target.tier} tier (DeploymentPolicy.canary, linear or rolling), or allAtOnce({ riskAcceptance: '<why all-at-once is acceptable>' })`);
     }
     const family = target.instanceType === undefined ? undefined : instanceFamily(target.instanceType);
-    if (family === 'inf1' && this.type !== 'ALL_AT_ONCE') {
-      v.check(false, p, `DeploymentPolicy.${this.type.toLowerCase()} on ${target.instanceType}`,
+    if (family === 'inf1' && !allAtOnce) {
+      v.check(false, path, `DeploymentPolicy.${this.strategy.toLowerCase()} on ${target.instanceType}`,
         'DeploymentPolicy.allAtOnce(...) (SageMaker does not apply deployment guardrails to Inf1 instances: it would fall back to all at once with no bake)');
     }
-    if (this.type === 'ROLLING') {
-      v.check(!target.serverless, p, 'DeploymentPolicy.rolling on a serverless variant', 'a blue/green policy (rolling needs instance-based capacity)');
-      v.check(target.variantCount === 1, p, `DeploymentPolicy.rolling with ${target.variantCount} production variants`, 'a blue/green policy (rolling needs a single production variant)');
+    if (rolling) {
+      v.check(!target.serverless, path, 'DeploymentPolicy.rolling on a serverless variant', 'a blue/green policy (rolling needs instance-based capacity)');
+      v.check(target.variantCount === 1, path, `DeploymentPolicy.rolling with ${target.variantCount} production variants`, 'a blue/green policy (rolling needs a single production variant)');
     }
-    v.check(!target.serverless, p, `DeploymentPolicy.${this.type.toLowerCase()} on a serverless variant`,
+    v.check(!target.serverless, path, `DeploymentPolicy.${this.strategy.toLowerCase()} on a serverless variant`,
       'no deployment policy: SageMaker does not apply deployment guardrails to serverless endpoints');
 
     const alarmCount = target.rollbackAlarmCount + (this.options.additionalRollbackAlarms ?? []).length;
     v.check(alarmCount >= DEPLOYMENT_LIMITS.minRollbackAlarms && alarmCount <= DEPLOYMENT_LIMITS.maxRollbackAlarms,
-      `${p}.additionalRollbackAlarms`, `${alarmCount} rollback alarms in all`,
+      at('additionalRollbackAlarms'), `${alarmCount} rollback alarms in all`,
       'from 1 to 10 rollback alarms in all (the endpoint\'s enabled error and latency alarms plus additionalRollbackAlarms)');
 
     const planned = this.plannedWaitSeconds(count);
     const timeout = this.options.maximumExecutionTimeout;
     const timeoutSeconds = timeout
-      ? seconds(v, `${p}.maximumExecutionTimeout`, timeout, DEPLOYMENT_LIMITS.minExecutionTimeoutSeconds, DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds)
+      ? seconds(v, at('maximumExecutionTimeout'), timeout, DEPLOYMENT_LIMITS.minExecutionTimeoutSeconds, DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds)
       : (planned === undefined ? undefined : Math.min(DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds, planned + 3600));
     const known = [timeoutSeconds, bake ?? 0, termination ?? 0].every((n) => n !== undefined && !Token.isUnresolved(n));
     if (timeout && known) {
-      v.check(timeoutSeconds! > (bake ?? 0) + (termination ?? 0), `${p}.maximumExecutionTimeout`, `${timeoutSeconds} seconds`,
+      v.check(timeoutSeconds! > (bake ?? 0) + (termination ?? 0), at('maximumExecutionTimeout'), `${timeoutSeconds} seconds`,
         `more than the bake time plus the termination wait (${(bake ?? 0) + (termination ?? 0)} seconds), at most ${DEPLOYMENT_LIMITS.maxExecutionTimeoutSeconds}`);
     }
-    return { bake, termination, timeoutSeconds, planned, family, acceptance, rollback };
+    return { bake, termination, timeoutSeconds, planned, family, acceptance, rollback: rolling ? rollback : undefined, instanceType: target.instanceType };
+  }
+
+  /**
+   * The `DeploymentConfig` of this policy, from the values `_resolve` checked (with the endpoint's props, in one
+   * error), rolled back by `rollbackAlarms` and the policy's additional alarms; warnings and the risk acceptance go
+   * on `scope`.
+   * @internal
+   */
+  public _render(scope: IConstruct, settings: ResolvedDeployment, rollbackAlarms: cloudwatch.IAlarm[]): sagemaker.CfnEndpoint.DeploymentConfigProperty {
+    const { planned, timeoutSeconds } = settings;
+    if (settings.family === 'inf1') {
+      Annotations.of(scope).addWarningV2('governed-model-endpoints:inf1-no-guardrails',
+        `${settings.instanceType}: SageMaker does not apply deployment guardrails to Inf1 instances; deployments shift all traffic at once with no bake and no auto-rollback.`);
+    }
+    if (planned !== undefined && timeoutSeconds !== undefined && planned >= timeoutSeconds) {
+      Annotations.of(scope).addWarningV2('governed-model-endpoints:deployment-timeout',
+        `The planned bake time of a deployment (${planned} s over all steps) is not below maximumExecutionTimeout (${timeoutSeconds} s): deployments will time out and roll back.`);
+    }
+    if (settings.acceptance) {
+      scope.node.addMetadata('governed-model-endpoints:all-at-once-risk-acceptance', settings.acceptance);
+    }
+    return renderDeploymentConfig(this.strategy, this.stepSize, settings, [...rollbackAlarms, ...this.additionalRollbackAlarms]);
   }
 
   /**
@@ -358,7 +338,7 @@ export class DeploymentPolicy {
     if (Token.isUnresolved(bake) || Token.isUnresolved(termination)) {
       return undefined;
     }
-    if (this.type === 'CANARY' || this.type === 'ALL_AT_ONCE') {
+    if (this.strategy === DeploymentStrategy.CANARY || this.strategy === DeploymentStrategy.ALL_AT_ONCE) {
       return bake + termination;
     }
     const percent = this.stepSize!.percentOf(instanceCount);
@@ -367,39 +347,4 @@ export class DeploymentPolicy {
     }
     return bake * Math.ceil(100 / percent) + termination;
   }
-}
-
-/** The default final bake: the step bake, capped at SageMaker's limit (an over-long bake is reported once, on bakeTime). */
-function finalBake(bake: Duration): Duration {
-  const s = bake.toSeconds({ integral: false });
-  return !Token.isUnresolved(s) && s > DEPLOYMENT_LIMITS.maxWaitSeconds ? Duration.seconds(DEPLOYMENT_LIMITS.maxWaitSeconds) : bake;
-}
-
-function seconds(v: PropsValidator, prop: string, d: Duration | undefined, min: number, max: number): number | undefined {
-  if (d === undefined) {
-    return undefined;
-  }
-  const s = amountIn(d, 'seconds');
-  if (s === undefined) {
-    return d.toSeconds({ integral: false });
-  }
-  v.check(Number.isInteger(s) && s >= min && s <= max, prop, durationReceived(d, 'seconds'), `a whole number of seconds from ${min} to ${max}`);
-  return s;
-}
-
-function checkCapacity(v: PropsValidator, prop: string, c: Capacity, count: number | undefined, minPercent: number, maxPercent: number): void {
-  if (Token.isUnresolved(c.value)) {
-    return;
-  }
-  const range = minPercent > 0 ? `${minPercent}% to ${maxPercent}%` : `at most ${maxPercent}%`;
-  if (!Number.isInteger(c.value) || c.value < 1 || c.value > MAX_API_INTEGER) {
-    v.check(false, prop, c.toString(), `a whole number from 1 to ${MAX_API_INTEGER} (Capacity.percent or Capacity.instances), ${range} of the variant's instances`);
-    return;
-  }
-  const percent = c.percentOf(count);
-  if (percent === undefined) {
-    return;
-  }
-  const fleet = c.type === 'INSTANCE_COUNT' ? ` (${percent.toFixed(0)}% of ${count} instances)` : '';
-  v.check(percent >= minPercent && percent <= maxPercent, prop, `${c.toString()}${fleet}`, `${range} of the variant's instances`);
 }

@@ -1,149 +1,18 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ALARM_WINDOW, maxEvaluationPeriods } from '../lib/policy/aws-limits';
 import { VariantMetrics, VariantMetricSource, vcpuCount } from './private/endpoint-metrics';
-import { AlarmTiming, checkAlarmsOptions } from './private/endpoint-validation';
-import { PropsValidator } from './private/validation';
+import { SettingsHandoff } from './private/handoff';
+import { amountIn, durationReceived, propPath, PropsValidator } from './private/validation';
+import { AlarmTimingOptions, EndpointAlarmsOptions } from './endpoint-alarms-options';
 import { AlarmTopic } from './alarm-topic';
 import { EndpointDashboard } from './endpoint-dashboard';
 
-/** When an alarm looks and how many bad minutes it needs. */
-export interface AlarmTimingOptions {
-  /**
-   * Create this alarm.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * Length of one evaluation period: a whole number of minutes up to 7 days (SageMaker publishes endpoint metrics every minute).
-   * @default Duration.minutes(1), or Duration.minutes(5) for the zero-traffic alarm
-   */
-  readonly period?: Duration;
-  /**
-   * Periods the alarm looks back over; `period x evaluationPeriods` is at most one day for periods under an hour,
-   * seven days otherwise (CloudWatch PutMetricAlarm).
-   * @default 5, or 3 for the zero-traffic alarm
-   */
-  readonly evaluationPeriods?: number;
-  /**
-   * Breaching periods (out of `evaluationPeriods`) that set the alarm off.
-   * @default 3
-   */
-  readonly datapointsToAlarm?: number;
-}
-
-/** An alarm on an error rate: errors / invocations per period. */
-export interface ErrorRateAlarmOptions extends AlarmTimingOptions {
-  /**
-   * Alarm when the rate is above this fraction, from 0 to 1 (0.01 is 1%).
-   * @default 0.01 for 5xx, 0.05 for 4xx
-   */
-  readonly threshold?: number;
-  /**
-   * A period with fewer invocations than this counts as rate 0: one failed request out of two is not a 50% outage.
-   * @default 10
-   */
-  readonly minimumInvocations?: number;
-}
-
-/** An alarm on model latency. */
-export interface LatencyAlarmOptions extends AlarmTimingOptions {
-  /**
-   * Alarm when the p99 model latency is above this (SageMaker reports microseconds; the library converts).
-   * @default Duration.seconds(1)
-   */
-  readonly threshold?: Duration;
-}
-
-/** An alarm on a count per period. */
-export interface CountAlarmOptions extends AlarmTimingOptions {
-  /**
-   * Alarm when the count per period is at or above this.
-   * @default 5
-   */
-  readonly threshold?: number;
-}
-
-/** An alarm on a utilisation percentage. */
-export interface UtilizationAlarmOptions extends AlarmTimingOptions {
-  /**
-   * Alarm when the average utilisation is above this percentage, from 1 to 100. For CPU it is the share of
-   * all the instance's vCPUs: SageMaker reports CPU summed over cores (up to 100 x vCPUs), and the library
-   * multiplies the threshold by the instance type's vCPU count.
-   * @default 90 for CPU and memory, 80 for disk
-   */
-  readonly threshold?: number;
-}
-
-/** Options of the alarms every governed endpoint gets. */
-export interface EndpointAlarmsOptions {
-  /**
-   * Topic that receives every alarm (and recovery) notification. Must be KMS-encrypted and accept TLS publishes only.
-   * @default - the foundation's alert topic
-   */
-  readonly alertTopic?: sns.ITopic;
-  /**
-   * E-mail addresses subscribed to the alert topic. The foundation's topic is shared by every endpoint of the
-   * stack, so these addresses receive all of their alarms; pass a dedicated `alertTopic` to route per endpoint.
-   * @default - no subscription
-   */
-  readonly emailSubscriptions?: string[];
-  /**
-   * Also notify the topic when an alarm returns to OK.
-   * @default true
-   */
-  readonly notifyOnRecovery?: boolean;
-  /**
-   * 5xx error rate (server errors). Rolls a deployment back.
-   * @default - on, above 1% for 3 of 5 minutes, minutes with fewer than 10 requests ignored
-   */
-  readonly serverErrorRate?: ErrorRateAlarmOptions;
-  /**
-   * 4xx error rate (requests the model rejects, e.g. after an input schema change). Rolls a deployment back.
-   * @default - on, above 5% for 3 of 5 minutes, minutes with fewer than 10 requests ignored
-   */
-  readonly clientErrorRate?: ErrorRateAlarmOptions;
-  /**
-   * p99 model latency. Rolls a deployment back.
-   * @default - on, above 1 second for 3 of 5 minutes
-   */
-  readonly modelLatency?: LatencyAlarmOptions;
-  /**
-   * Invocation model errors (no 2xx from the container, including timeouts). Rolls a deployment back.
-   * Unlike the rates, it also fires on endpoints with little traffic.
-   * @default - on, 5 or more a minute for 3 of 5 minutes
-   */
-  readonly modelErrors?: CountAlarmOptions;
-  /**
-   * Average CPU utilisation.
-   * @default - on, above 90% of all vCPUs for 3 of 5 minutes
-   */
-  readonly cpuUtilization?: UtilizationAlarmOptions;
-  /**
-   * Average memory utilisation.
-   * @default - on, above 90% for 3 of 5 minutes
-   */
-  readonly memoryUtilization?: UtilizationAlarmOptions;
-  /**
-   * Average disk utilisation.
-   * @default - on, above 80% for 3 of 5 minutes
-   */
-  readonly diskUtilization?: UtilizationAlarmOptions;
-  /**
-   * No invocation at all. Missing data counts as breaching: a silent endpoint is what it detects.
-   * Turn it off (`{ enabled: false }`) for endpoints that are idle by design.
-   * @default - on, fewer than 1 request in each of 3 consecutive 5-minute periods (15 minutes)
-   */
-  readonly zeroTraffic?: AlarmTimingOptions;
-  /**
-   * Create the endpoint's CloudWatch dashboard.
-   * @default true
-   */
-  readonly dashboard?: boolean;
-}
+export * from './endpoint-alarms-options';
 
 /** Props of {@link EndpointAlarms}. */
 export interface EndpointAlarmsProps extends EndpointAlarmsOptions, VariantMetricSource {
@@ -156,12 +25,49 @@ export interface EndpointAlarmsProps extends EndpointAlarmsOptions, VariantMetri
   readonly defaultAlertTopic?: sns.ITopic;
   /** Key of the topic created when neither `alertTopic` nor `defaultAlertTopic` is given. */
   readonly encryptionKey: kms.IKey;
-  /**
-   * Prefix of the validation messages' prop names.
-   * @default 'alarms'
-   */
-  readonly propPrefix?: string;
 }
+
+/** When an alarm looks and how many bad periods it needs, once resolved. @internal */
+export interface AlarmTiming {
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+}
+
+/** The alarms' options, checked and with their defaults applied; a timing is undefined when its alarm is off. @internal */
+export interface ResolvedAlarms {
+  readonly timings: {
+    readonly serverErrorRate?: AlarmTiming;
+    readonly clientErrorRate?: AlarmTiming;
+    readonly modelLatency?: AlarmTiming;
+    readonly modelErrors?: AlarmTiming;
+    readonly cpuUtilization?: AlarmTiming;
+    readonly memoryUtilization?: AlarmTiming;
+    readonly diskUtilization?: AlarmTiming;
+    readonly zeroTraffic?: AlarmTiming;
+  };
+  readonly serverRate: number;
+  readonly clientRate: number;
+  readonly serverMin: number;
+  readonly clientMin: number;
+  readonly latency: Duration;
+  /** The latency threshold in microseconds, as SageMaker reports latency. */
+  readonly latencyMicros: number;
+  readonly modelErrors: number;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly disk: number;
+  /**
+   * How many of the alarms that roll a deployment back (those of `EndpointAlarms.rollbackAlarms`) are on,
+   * known before the alarms exist.
+   */
+  readonly rollbackAlarmCount: number;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Settings an endpoint resolved for its alarms, handed to them with their props. */
+const RESOLVED = new SettingsHandoff<ResolvedAlarms>();
 
 /**
  * The alarms of one governed endpoint, all with an action on the (KMS-encrypted, TLS-only) alert topic,
@@ -193,17 +99,70 @@ export class EndpointAlarms extends Construct {
   /** The endpoint's dashboard, unless turned off. */
   public readonly dashboard?: EndpointDashboard;
 
+  /**
+   * Check the alarms' options, recording every problem in `v` under the names the user wrote (`path` is the prop
+   * that holds them, e.g. `alarms`; empty for the alarms' own props), and resolve their defaults.
+   * @internal
+   */
+  public static _resolve(v: PropsValidator, path: string, options: EndpointAlarmsOptions = {}): ResolvedAlarms {
+    const at = (key: string) => propPath(path, key);
+    const timings = {
+      serverErrorRate: timing(v, at('serverErrorRate'), options.serverErrorRate, 1, 5, 3),
+      clientErrorRate: timing(v, at('clientErrorRate'), options.clientErrorRate, 1, 5, 3),
+      modelLatency: timing(v, at('modelLatency'), options.modelLatency, 1, 5, 3),
+      modelErrors: timing(v, at('modelErrors'), options.modelErrors, 1, 5, 3),
+      cpuUtilization: timing(v, at('cpuUtilization'), options.cpuUtilization, 1, 5, 3),
+      memoryUtilization: timing(v, at('memoryUtilization'), options.memoryUtilization, 1, 5, 3),
+      diskUtilization: timing(v, at('diskUtilization'), options.diskUtilization, 1, 5, 3),
+      zeroTraffic: timing(v, at('zeroTraffic'), options.zeroTraffic, 5, 3, 3),
+    };
+    const serverRate = options.serverErrorRate?.threshold ?? 0.01;
+    const clientRate = options.clientErrorRate?.threshold ?? 0.05;
+    v.checkRange(at('serverErrorRate.threshold'), serverRate, 0, 1, '(a fraction: 0.01 is 1%)');
+    v.checkRange(at('clientErrorRate.threshold'), clientRate, 0, 1, '(a fraction: 0.05 is 5%)');
+    const serverMin = options.serverErrorRate?.minimumInvocations ?? 10;
+    const clientMin = options.clientErrorRate?.minimumInvocations ?? 10;
+    v.checkInteger(at('serverErrorRate.minimumInvocations'), serverMin, 1, Number.MAX_SAFE_INTEGER);
+    v.checkInteger(at('clientErrorRate.minimumInvocations'), clientMin, 1, Number.MAX_SAFE_INTEGER);
+    const latency = options.modelLatency?.threshold ?? Duration.seconds(1);
+    const latencyMicros = Token.isUnresolved(latency.toMilliseconds({ integral: false }))
+      ? latency.toMilliseconds({ integral: false })
+      : latency.toMilliseconds({ integral: false }) * 1000;
+    v.check(Token.isUnresolved(latencyMicros) || latencyMicros > 0, at('modelLatency.threshold'), latency.toHumanString(),
+      'a Duration greater than 0, e.g. Duration.millis(500)');
+    const modelErrors = options.modelErrors?.threshold ?? 5;
+    v.checkRange(at('modelErrors.threshold'), modelErrors, 0, Number.MAX_SAFE_INTEGER, 'errors per period (not negative)');
+    const cpu = options.cpuUtilization?.threshold ?? 90;
+    const memory = options.memoryUtilization?.threshold ?? 90;
+    const disk = options.diskUtilization?.threshold ?? 80;
+    v.checkRange(at('cpuUtilization.threshold'), cpu, 1, 100, 'percent');
+    v.checkRange(at('memoryUtilization.threshold'), memory, 1, 100, 'percent');
+    v.checkRange(at('diskUtilization.threshold'), disk, 1, 100, 'percent');
+    for (const [i, email] of (options.emailSubscriptions ?? []).entries()) {
+      v.checkPattern(at(`emailSubscriptions[${i}]`), email, EMAIL, 'an e-mail address, e.g. "fraud-ml-oncall@example.com"');
+    }
+    const rollbackAlarmCount = [options.serverErrorRate, options.clientErrorRate, options.modelLatency, options.modelErrors]
+      .filter((o) => o?.enabled !== false).length;
+    return { timings, serverRate, clientRate, serverMin, clientMin, latency, latencyMicros, modelErrors, cpu, memory, disk, rollbackAlarmCount };
+  }
+
+  /**
+   * The alarms of an endpoint whose props were resolved by `_resolve` already (with the endpoint's, in one error):
+   * built from `settings`, without checking them again.
+   * @internal
+   */
+  public static _fromResolved(scope: Construct, id: string, props: EndpointAlarmsProps, settings: ResolvedAlarms): EndpointAlarms {
+    return new EndpointAlarms(scope, id, RESOLVED.attach(props, settings));
+  }
+
   private readonly source: VariantMetricSource;
   private readonly notifyOnRecovery: boolean;
 
   constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
     super(scope, id);
-    const prefix = props.propPrefix ?? 'alarms';
-    const v = new PropsValidator(this, 'EndpointAlarms');
     const vcpus = vcpuCount(props.instanceType);
     const { timings: t, serverRate, clientRate, serverMin, clientMin, latency, latencyMicros, modelErrors, cpu, memory, disk } =
-      checkAlarmsOptions(v, prefix, props);
-    v.throwIfInvalid();
+      RESOLVED.take(props) ?? EndpointAlarms.resolveOwnProps(this, props);
 
     this.source = { endpointName: props.endpointName, variantName: props.variantName };
     this.alertTopic = props.alertTopic ?? props.defaultAlertTopic ?? this.ownTopic(props.endpointName, props.encryptionKey);
@@ -286,6 +245,14 @@ export class EndpointAlarms extends Construct {
     }
   }
 
+  /** Resolve the props of alarms built on their own, throwing one error that lists every problem. */
+  private static resolveOwnProps(scope: Construct, props: EndpointAlarmsProps): ResolvedAlarms {
+    const v = new PropsValidator(scope, 'EndpointAlarms');
+    const settings = EndpointAlarms._resolve(v, '', props);
+    v.throwIfInvalid();
+    return settings;
+  }
+
   /** Every alarm created, in a stable order. */
   public get all(): cloudwatch.Alarm[] {
     return [this.serverErrorRate, this.clientErrorRate, this.modelLatency, this.modelErrors,
@@ -339,4 +306,38 @@ function subscribeOnce(topic: sns.ITopic, email: string): void {
   if (!topic.node.tryFindChild(id)) {
     new sns.Subscription(topic, id, { topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: email });
   }
+}
+
+/**
+ * Validate an alarm's timing against CloudWatch's limits (PutMetricAlarm): the period is a whole number of minutes
+ * (CloudWatch also takes 10, 20 and 30 seconds, but SageMaker publishes endpoint metrics once a minute, so a shorter
+ * period only finds missing data), and `period x evaluationPeriods` is at most one day for periods under an hour,
+ * seven days otherwise. Undefined when the alarm is turned off.
+ */
+function timing(v: PropsValidator, prop: string, o: AlarmTimingOptions | undefined, minutes: number, evaluations: number, datapoints: number): AlarmTiming | undefined {
+  if (o?.enabled === false) {
+    return undefined;
+  }
+  const period = o?.period ?? Duration.minutes(minutes);
+  const seconds = amountIn(period, 'seconds');
+  const evaluationPeriods = o?.evaluationPeriods ?? evaluations;
+  const datapointsToAlarm = o?.datapointsToAlarm ?? Math.min(datapoints, evaluationPeriods);
+  let periodOk = true;
+  if (seconds !== undefined) {
+    periodOk = v.check(Number.isInteger(seconds) && seconds >= ALARM_WINDOW.periodMultipleSeconds && seconds % ALARM_WINDOW.periodMultipleSeconds === 0
+      && seconds <= ALARM_WINDOW.maxWindowSeconds, `${prop}.period`, durationReceived(period, 'seconds'),
+    'a whole number of minutes from Duration.minutes(1) to Duration.days(7) (SageMaker publishes endpoint metrics every minute; ' +
+      'CloudWatch takes periods of whole minutes up to a 7-day window)');
+  }
+  const maxEvaluations = seconds !== undefined && periodOk ? maxEvaluationPeriods(seconds) : undefined;
+  if (maxEvaluations !== undefined) {
+    const window = seconds! < ALARM_WINDOW.shortPeriodBelowSeconds ? 'one day for periods under an hour' : 'seven days';
+    v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, maxEvaluations,
+      ` for a period of ${durationReceived(period, 'seconds')} (CloudWatch: period x evaluationPeriods is at most ${window})`);
+  } else {
+    v.checkInteger(`${prop}.evaluationPeriods`, evaluationPeriods, 1, Math.floor(ALARM_WINDOW.maxWindowSeconds / ALARM_WINDOW.periodMultipleSeconds));
+  }
+  const evaluationsOk = Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1;
+  v.checkInteger(`${prop}.datapointsToAlarm`, datapointsToAlarm, 1, evaluationsOk ? evaluationPeriods : 1, evaluationsOk ? ' (at most evaluationPeriods)' : '');
+  return { period, evaluationPeriods, datapointsToAlarm };
 }

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { minimumInstanceCount, RiskTier } from '../lib/policy/governance';
 import { instanceFamily } from '../lib/policy/instance-types';
 import { INSTANCE_COUNT, MAX_API_INTEGER } from '../lib/policy/aws-limits';
-import { amountIn, durationReceived, PropsValidator } from './private/validation';
+import { SettingsHandoff } from './private/handoff';
+import { amountIn, durationReceived, propPath, PropsValidator } from './private/validation';
 
 /** Target tracking on requests per instance. */
 export interface AutoScalingOptions {
@@ -49,12 +50,25 @@ export interface EndpointAutoScalingProps extends AutoScalingOptions {
   readonly initialInstanceCount: number;
   /** Risk tier: sets the floor of `minCapacity`. */
   readonly riskTier: RiskTier;
-  /**
-   * Prefix of the validation messages' prop names.
-   * @default 'autoScaling'
-   */
-  readonly propPrefix?: string;
 }
+
+/** What autoscaling knows of its endpoint; a value is undefined when the endpoint's prop is invalid. @internal */
+export interface AutoScalingTarget {
+  readonly instanceType?: string;
+  readonly initialInstanceCount?: number;
+  readonly riskTier?: RiskTier;
+}
+
+/** The autoscaling options, checked and with their defaults applied (cooldowns in seconds). @internal */
+export interface ResolvedAutoScaling {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly scaleInCooldown: number;
+  readonly scaleOutCooldown: number;
+}
+
+/** Settings an endpoint resolved for its autoscaling, handed to it with its props. */
+const RESOLVED = new SettingsHandoff<ResolvedAutoScaling>();
 
 /**
  * Target-tracking autoscaling of one production variant on `SageMakerVariantInvocationsPerInstance`.
@@ -73,53 +87,58 @@ export class EndpointAutoScaling extends Construct {
   public readonly maxCapacity: number;
 
   /**
-   * Check the options of `EndpointAutoScaling` (prop names under `prefix`), recording problems in `v`; returns the
-   * cooldowns in seconds. Capacities and cooldowns are Application Auto Scaling Integers. What autoscaling knows of
-   * its endpoint is in `target`; a value is undefined when it is invalid, and the checks that need it are skipped.
+   * Check the autoscaling options, recording every problem in `v` under the names the user wrote (`path` is the prop
+   * that holds them, e.g. `autoScaling`; empty for the construct's own props), and resolve their defaults. Capacities
+   * and cooldowns are Application Auto Scaling Integers. What autoscaling knows of its endpoint is in `target`; a value
+   * is undefined when it is invalid (reported already), and the checks that need it are skipped.
    * @internal
    */
-  public static _checkOptions(v: PropsValidator, prefix: string, options: AutoScalingOptions, target: {
-    readonly instanceType?: string; readonly initialInstanceCount?: number; readonly riskTier?: RiskTier;
-  }): { readonly scaleInCooldown: number; readonly scaleOutCooldown: number } {
+  public static _resolve(v: PropsValidator, path: string, options: AutoScalingOptions, target: AutoScalingTarget): ResolvedAutoScaling {
+    const at = (key: string) => propPath(path, key);
     const floor = target.riskTier ? minimumInstanceCount(target.riskTier) : INSTANCE_COUNT.min;
     const min = options.minCapacity ?? target.initialInstanceCount;
     const max = options.maxCapacity;
     if (target.instanceType !== undefined) {
       const family = instanceFamily(target.instanceType);
       v.check(family === undefined || !/^t\d/.test(family), 'instanceType', target.instanceType,
-        `a non-burstable instance type when ${prefix} is set: SageMaker cannot autoscale burstable (ml.t*) instances; use e.g. ml.m5.large or ml.c5.large`);
+        `a non-burstable instance type${path ? ` when ${path} is set` : ''}: SageMaker cannot autoscale burstable (ml.t*) instances; use e.g. ml.m5.large or ml.c5.large`);
     }
-    const minOk = v.checkInteger(`${prefix}.minCapacity`, min, floor, INSTANCE_COUNT.max);
+    const minOk = v.checkInteger(at('minCapacity'), min, floor, INSTANCE_COUNT.max);
     if (min !== undefined && !Token.isUnresolved(min) && minOk) {
-      v.checkInteger(`${prefix}.maxCapacity`, max, min, INSTANCE_COUNT.max);
+      v.checkInteger(at('maxCapacity'), max, min, INSTANCE_COUNT.max);
     } else {
-      v.checkInteger(`${prefix}.maxCapacity`, max, Math.max(floor, INSTANCE_COUNT.min), INSTANCE_COUNT.max);
+      v.checkInteger(at('maxCapacity'), max, Math.max(floor, INSTANCE_COUNT.min), INSTANCE_COUNT.max);
     }
     const initial = target.initialInstanceCount;
     if (min !== undefined && initial !== undefined && ![min, max, initial].some((n) => Token.isUnresolved(n))) {
       v.check(initial >= min && initial <= max, 'initialInstanceCount', initial,
-        `a count within ${prefix}.minCapacity (${min}) and ${prefix}.maxCapacity (${max})`);
+        `a count within ${at('minCapacity')} (${min}) and ${at('maxCapacity')} (${max})`);
     }
     if (!Token.isUnresolved(options.targetInvocationsPerInstance)) {
       v.check(typeof options.targetInvocationsPerInstance === 'number' && Number.isFinite(options.targetInvocationsPerInstance) && options.targetInvocationsPerInstance > 0,
-        `${prefix}.targetInvocationsPerInstance`, options.targetInvocationsPerInstance, 'a number of requests per instance per minute greater than 0');
+        at('targetInvocationsPerInstance'), options.targetInvocationsPerInstance, 'a number of requests per instance per minute greater than 0');
     }
     return {
-      scaleInCooldown: cooldown(v, `${prefix}.scaleInCooldown`, options.scaleInCooldown ?? Duration.minutes(5)),
-      scaleOutCooldown: cooldown(v, `${prefix}.scaleOutCooldown`, options.scaleOutCooldown ?? Duration.minutes(1)),
+      minCapacity: min ?? floor,
+      maxCapacity: max,
+      scaleInCooldown: cooldown(v, at('scaleInCooldown'), options.scaleInCooldown ?? Duration.minutes(5)),
+      scaleOutCooldown: cooldown(v, at('scaleOutCooldown'), options.scaleOutCooldown ?? Duration.minutes(1)),
     };
+  }
+
+  /**
+   * The autoscaling of an endpoint whose props were resolved by `_resolve` already (with the endpoint's, in one
+   * error): built from `settings`, without checking them again.
+   * @internal
+   */
+  public static _fromResolved(scope: Construct, id: string, props: EndpointAutoScalingProps, settings: ResolvedAutoScaling): EndpointAutoScaling {
+    return new EndpointAutoScaling(scope, id, RESOLVED.attach(props, settings));
   }
 
   constructor(scope: Construct, id: string, props: EndpointAutoScalingProps) {
     super(scope, id);
-    const p = props.propPrefix ?? 'autoScaling';
-    const v = new PropsValidator(this, 'EndpointAutoScaling');
-    const { scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut } = EndpointAutoScaling._checkOptions(v, p, props, {
-      instanceType: props.instanceType, initialInstanceCount: props.initialInstanceCount, riskTier: props.riskTier,
-    });
-    const min = props.minCapacity ?? props.initialInstanceCount;
-    const max = props.maxCapacity;
-    v.throwIfInvalid();
+    const resolved = RESOLVED.take(props) ?? EndpointAutoScaling.resolveOwnProps(this, props);
+    const { minCapacity: min, maxCapacity: max, scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut } = resolved;
 
     this.minCapacity = min;
     this.maxCapacity = max;
@@ -142,6 +161,16 @@ export class EndpointAutoScaling extends Construct {
         disableScaleIn: props.disableScaleIn ?? false,
       },
     });
+  }
+
+  /** Resolve the props of autoscaling built on its own, throwing one error that lists every problem. */
+  private static resolveOwnProps(scope: Construct, props: EndpointAutoScalingProps): ResolvedAutoScaling {
+    const v = new PropsValidator(scope, 'EndpointAutoScaling');
+    const settings = EndpointAutoScaling._resolve(v, '', props, {
+      instanceType: props.instanceType, initialInstanceCount: props.initialInstanceCount, riskTier: props.riskTier,
+    });
+    v.throwIfInvalid();
+    return settings;
   }
 }
 

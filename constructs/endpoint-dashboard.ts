@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { VariantMetrics, VariantMetricSource } from './private/endpoint-metrics';
+import type { KillSwitch } from './kill-switch';
 
 /** Props of {@link EndpointDashboard}. */
 export interface EndpointDashboardProps extends VariantMetricSource {
@@ -21,7 +22,7 @@ export interface EndpointDashboardProps extends VariantMetricSource {
  * The page an on-call engineer opens first: alarm states, invocations, error rates,
  * latency percentiles and utilisation of one endpoint variant.
  *
- * Other parts (for example the kill switch) add their own widgets with {@link addWidgets}.
+ * `GovernedEndpoint` adds its kill switch's row ({@link addKillSwitch}); add your own rows with {@link addWidgets}.
  */
 export class EndpointDashboard extends Construct {
   /** The CloudWatch dashboard. */
@@ -98,9 +99,31 @@ export class EndpointDashboard extends Construct {
   }
 
   /**
-   * Add widgets in a new row at the bottom of the dashboard (e.g. the kill-switch state).
+   * Add widgets in a new row at the bottom of the dashboard.
    */
   public addWidgets(...widgets: cloudwatch.IWidget[]): void {
     this.dashboard.addWidgets(...widgets);
+  }
+
+  /**
+   * Add a row for the endpoint's kill switch: whether it is paused (and whether the enforcer failed closed), and how
+   * operators pause and resume it.
+   */
+  public addKillSwitch(killSwitch: KillSwitch): void {
+    const endpoint = killSwitch.endpointName;
+    this.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Kill switch (1 = paused)',
+        left: [killSwitch.metricPaused({ label: 'paused' }), killSwitch.metricFailClosed({ label: 'fail closed' })],
+        leftYAxis: { min: 0, max: 1, showUnits: false },
+        width: 12,
+      }),
+      new cloudwatch.TextWidget({
+        markdown: `### Kill switch\nParameter \`${killSwitch.parameterName}\`: ACTIVE serves, PAUSED denies invocation.\n\n` +
+          `Pause: \`governed-endpoint pause ${endpoint} --reason "..."\`; resume: \`governed-endpoint resume ${endpoint} --reason "..."\`.`,
+        width: 12,
+        height: 6,
+      }),
+    );
   }
 }

@@ -5,10 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from './private/acknowledge';
 import { AWS_LIMIT_SOURCES, OBJECT_LOCK_RETENTION_MODES, S3_DAYS } from '../lib/policy/aws-limits';
+import { MINIMUM_EVIDENCE_RETENTION_DAYS } from '../lib/policy/governance';
+import { SettingsHandoff } from './private/handoff';
 import { PropsValidator } from './private/validation';
-
-/** Records must be kept at least this long (EU AI Act Art. 19 / 26(6): six months; the library's floor is a year). */
-export const MINIMUM_EVIDENCE_RETENTION_DAYS = 365;
 
 /** How S3 Object Lock protects each evidence object during its retention period (S3 `ObjectLockRetentionMode`). */
 export enum ObjectLockMode {
@@ -69,6 +68,29 @@ export interface EvidenceStoreProps {
   readonly accessLogsBucket?: s3.IBucket;
 }
 
+/** The names under which the user wrote an evidence store's options (a foundation names them its own way). @internal */
+export interface EvidenceStoreOptionNames {
+  readonly objectLock: string;
+  readonly objectLockMode: string;
+  readonly objectLockRetention: string;
+  readonly expiration: string;
+}
+
+/** The evidence store's options, checked and with their defaults applied. @internal */
+export interface ResolvedEvidenceStore {
+  readonly objectLockEnabled: boolean;
+  readonly objectLockMode?: ObjectLockMode;
+  readonly objectLockRetention: Duration;
+  readonly expiration?: Duration;
+}
+
+const OWN_NAMES: EvidenceStoreOptionNames = {
+  objectLock: 'objectLock', objectLockMode: 'objectLockMode', objectLockRetention: 'objectLockRetention', expiration: 'expiration',
+};
+
+/** Settings a foundation resolved for its evidence store, handed to it with its props. */
+const RESOLVED = new SettingsHandoff<ResolvedEvidenceStore>();
+
 /**
  * The audit bucket: data capture, kill-switch snapshots and other evidence.
  *
@@ -87,15 +109,12 @@ export class EvidenceStore extends Construct {
   public readonly objectLockMode?: ObjectLockMode;
 
   /**
-   * Check an evidence store's options, recording problems in `v` under the names the user wrote (`names`): S3 takes
-   * lifecycle expirations and Object Lock retentions in whole days, and the mode is one of `ObjectLockRetentionMode`.
+   * Check an evidence store's options, recording problems in `v` under the names the user wrote (`names`), and
+   * resolve their defaults: S3 takes lifecycle expirations and Object Lock retentions in whole days, and the mode
+   * is one of `ObjectLockRetentionMode`.
    * @internal
    */
-  public static _checkOptions(v: PropsValidator, props: Omit<EvidenceStoreProps, 'encryptionKey'>, names: {
-    readonly objectLock: string; readonly objectLockMode: string; readonly objectLockRetention: string; readonly expiration: string;
-  } = {
-    objectLock: 'objectLock', objectLockMode: 'objectLockMode', objectLockRetention: 'objectLockRetention', expiration: 'expiration',
-  }): void {
+  public static _resolve(v: PropsValidator, props: Omit<EvidenceStoreProps, 'encryptionKey'>, names: EvidenceStoreOptionNames = OWN_NAMES): ResolvedEvidenceStore {
     v.check(props.objectLock === undefined || typeof props.objectLock === 'boolean', names.objectLock, props.objectLock, 'true or false');
     const lockOn = props.objectLock !== false;
     if (props.objectLockMode !== undefined) {
@@ -109,17 +128,31 @@ export class EvidenceStore extends Construct {
     }
     v.checkWholeDays(names.expiration, props.expiration, MINIMUM_EVIDENCE_RETENTION_DAYS, S3_DAYS.max,
       'S3 lifecycle rules count whole days; leave unset to keep evidence forever');
+    const objectLockEnabled = props.objectLock ?? true;
+    return {
+      objectLockEnabled,
+      objectLockMode: objectLockEnabled ? (props.objectLockMode ?? ObjectLockMode.GOVERNANCE) : undefined,
+      objectLockRetention: props.objectLockRetention ?? Duration.days(MINIMUM_EVIDENCE_RETENTION_DAYS),
+      expiration: props.expiration,
+    };
+  }
+
+  /**
+   * An evidence store whose props were resolved by `_resolve` already (by the foundation that owns it, with its own
+   * props, in one error): built from `settings`, without checking them again.
+   * @internal
+   */
+  public static _fromResolved(scope: Construct, id: string, props: EvidenceStoreProps, settings: ResolvedEvidenceStore): EvidenceStore {
+    return new EvidenceStore(scope, id, RESOLVED.attach(props, settings));
   }
 
   constructor(scope: Construct, id: string, props: EvidenceStoreProps) {
     super(scope, id);
-    const v = new PropsValidator(this, 'EvidenceStore');
-    EvidenceStore._checkOptions(v, props);
-    v.throwIfInvalid();
-
-    this.objectLockEnabled = props.objectLock ?? true;
-    this.objectLockMode = this.objectLockEnabled ? (props.objectLockMode ?? ObjectLockMode.GOVERNANCE) : undefined;
-    const lockRetention = props.objectLockRetention ?? Duration.days(MINIMUM_EVIDENCE_RETENTION_DAYS);
+    const settings = RESOLVED.take(props) ?? EvidenceStore.resolveOwnProps(this, props);
+    this.objectLockEnabled = settings.objectLockEnabled;
+    this.objectLockMode = settings.objectLockMode;
+    const lockRetention = settings.objectLockRetention;
+    const expiration = settings.expiration;
     // Deliver access logs through a bucket policy, never ACLs, whatever the app's feature flags say.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
@@ -160,11 +193,19 @@ export class EvidenceStore extends Construct {
         : this.objectLockMode === ObjectLockMode.GOVERNANCE ? s3.ObjectLockRetention.governance(lockRetention) : undefined,
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-        ...(props.expiration ? [{ id: 'expire-evidence', expiration: props.expiration, noncurrentVersionExpiration: props.expiration }] : []),
+        ...(expiration ? [{ id: 'expire-evidence', expiration, noncurrentVersionExpiration: expiration }] : []),
       ],
     });
     acknowledge(this.bucket.node.defaultChild!, inCompliancePacks('S3BucketReplicationEnabled'),
       'Evidence stays in the region of the endpoint it describes (data residency). Add replication with the bucket escape hatch if your policy requires a second region.');
+  }
+
+  /** Resolve the props of an evidence store built on its own, throwing one error that lists every problem. */
+  private static resolveOwnProps(scope: Construct, props: EvidenceStoreProps): ResolvedEvidenceStore {
+    const v = new PropsValidator(scope, 'EvidenceStore');
+    const settings = EvidenceStore._resolve(v, props);
+    v.throwIfInvalid();
+    return settings;
   }
 
   /** Grant `s3:PutObject` on one prefix of the evidence store (writes only; no reads, no deletes). */

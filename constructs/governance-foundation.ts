@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { GovernanceProps, GovernanceTags, RiskTier } from '../lib/policy/governance';
+import { GovernanceProps, GovernanceTags, highestRiskTier, RiskTier } from '../lib/policy/governance';
 import { checkGovernance, PropsValidator } from './private/validation';
 import { warnIfImportedKey } from './private/warnings';
 import { AlarmTopic } from './alarm-topic';
@@ -94,7 +94,7 @@ export class GovernanceFoundation extends Construct {
     if (props.governance !== undefined) {
       checkGovernance(v, 'governance', props.governance);
     }
-    EvidenceStore._checkOptions(v, { objectLock: props.objectLock, objectLockMode: props.objectLockMode, expiration: props.evidenceExpiration },
+    const evidence = EvidenceStore._resolve(v, { objectLock: props.objectLock, objectLockMode: props.objectLockMode, expiration: props.evidenceExpiration },
       { objectLock: 'objectLock', objectLockMode: 'objectLockMode', objectLockRetention: 'objectLockRetention', expiration: 'evidenceExpiration' });
     v.throwIfInvalid();
 
@@ -156,12 +156,12 @@ export class GovernanceFoundation extends Construct {
       });
       this.alertTopic = topic;
     }
-    this.evidenceStore = new EvidenceStore(this, 'Evidence', {
+    this.evidenceStore = EvidenceStore._fromResolved(this, 'Evidence', {
       encryptionKey: this.encryptionKey,
       objectLock: props.objectLock,
       objectLockMode: props.objectLockMode,
       expiration: props.evidenceExpiration,
-    });
+    }, evidence);
   }
 
   /**
@@ -173,9 +173,7 @@ export class GovernanceFoundation extends Construct {
   }
 
   private highestTier(): string {
-    const order = [RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH];
-    const tiers = this.endpointGovernance.map((g) => order.indexOf(g.riskTier));
-    return tiers.length ? order[Math.max(...tiers)] : RiskTier.HIGH;
+    return highestRiskTier(this.endpointGovernance.map((g) => g.riskTier)) ?? RiskTier.HIGH;
   }
 
   /** The evidence bucket. */

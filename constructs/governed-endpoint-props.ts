@@ -11,12 +11,15 @@ import { AutoScalingOptions } from './endpoint-autoscaling';
 import { GovernanceFoundation } from './governance-foundation';
 import { KillSwitchOptions } from './kill-switch';
 
-/** Inference data capture settings. */
+/**
+ * Inference data capture settings.
+ * @deprecated use `GovernedEndpointProps.captureSamplingPercentage`
+ */
 export interface DataCaptureOptions {
   /**
-   * Percentage of requests captured (input and output): a whole number from the tier's floor to 100.
-   * HIGH tier requires 100; LOW and MEDIUM accept 20 to 100 (the `AiGovernance` pack's floor).
-   * @default - 100 for HIGH, 50 for MEDIUM, 20 for LOW
+   * Percentage of requests captured (input and output).
+   * @deprecated use `GovernedEndpointProps.captureSamplingPercentage`
+   * @default - the tier's default, as for `captureSamplingPercentage`
    */
   readonly samplingPercentage?: number;
 }
@@ -73,7 +76,16 @@ export interface GovernedEndpointProps {
   readonly evidenceBucket?: s3.IBucket;
 
   /**
-   * Inference data capture (always on: input and output, KMS-encrypted).
+   * Percentage of requests whose input and output are captured (data capture is always on, KMS-encrypted, into
+   * the evidence store): a whole number from the tier's floor to 100. HIGH tier requires 100; LOW and MEDIUM accept
+   * 20 to 100 (the `AiGovernance` pack's floor).
+   * @default - 100 for HIGH, 50 for MEDIUM, 20 for LOW
+   */
+  readonly captureSamplingPercentage?: number;
+
+  /**
+   * Inference data capture.
+   * @deprecated use `captureSamplingPercentage`; setting both to different values is a props error
    * @default - sampling by tier
    */
   readonly dataCapture?: DataCaptureOptions;

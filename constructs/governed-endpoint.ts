@@ -1,5 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,12 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { MINIMUM_LOG_RETENTION_DAYS, validateEndpointProps } from './private/endpoint-validation';
-import { GovernanceProps, GovernanceTags, minimumInstanceCount, RiskTier } from '../lib/policy/governance';
+import { resolveEndpointProps } from './private/endpoint-settings';
+import { GovernanceProps, GovernanceTags, minimumInstanceCount, RiskTier, tierFloors } from '../lib/policy/governance';
 import { supportsVolumeEncryption } from '../lib/policy/instance-types';
 import { acknowledge, inCompliancePacks } from './private/acknowledge';
 import { WARNING_PREFIX, warnIfImportedKey } from './private/warnings';
-import { VariantMetrics } from './private/endpoint-metrics';
 import { DeploymentPolicy } from './deployment-policy';
 import { EndpointAlarms } from './endpoint-alarms';
 import { EndpointAutoScaling } from './endpoint-autoscaling';
@@ -21,17 +19,25 @@ import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 import { GovernedEndpointProps } from './governed-endpoint-props';
 import { KillSwitch } from './kill-switch';
-import { KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState } from '../lib/policy/kill-switch-protocol';
+import { KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
+import { GovernedEndpointAttributes, GovernedEndpointBase, IGovernedEndpoint, importGovernedEndpoint } from './governed-endpoint-base';
 
 export * from './governed-endpoint-props';
-export { MINIMUM_LOG_RETENTION_DAYS } from './private/endpoint-validation';
 
 /**
  * A SageMaker real-time endpoint with governance on by default: a named owner, a least-privilege
  * execution role, customer-key encryption, inference data capture into an evidence store, an
  * encrypted log group with retention, and network isolation.
  */
-export class GovernedEndpoint extends Construct {
+export class GovernedEndpoint extends GovernedEndpointBase {
+  /**
+   * An endpoint defined in another stack or app, to grant invoke on (with the kill switch's Deny) and read metrics of.
+   * Throws one error listing every invalid attribute.
+   */
+  public static fromEndpointAttributes(scope: Construct, id: string, attrs: GovernedEndpointAttributes): IGovernedEndpoint {
+    return importGovernedEndpoint(scope, id, attrs);
+  }
+
   /** The endpoint name. */
   public readonly endpointName: string;
   /** The endpoint ARN. */
@@ -71,8 +77,9 @@ export class GovernedEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernedEndpointProps) {
     super(scope, id);
-    // Every prop, the parts' included, is checked before any resource exists: one error lists every problem.
-    const settings = validateEndpointProps(this, props);
+    // Every prop, the parts' included, is resolved before any resource exists: one error lists every problem,
+    // and the parts are built from their resolved settings without checking them again.
+    const settings = resolveEndpointProps(this, props);
     const { tier, instanceType, instanceCount, samplingPercentage, retention } = settings;
 
     this.governance = props.governance;
@@ -96,7 +103,7 @@ export class GovernedEndpoint extends Construct {
     if (retention === logs.RetentionDays.INFINITE) {
       acknowledge(this.logGroup.node.defaultChild!, ['AiGovernance-LogGroupRetention', ...inCompliancePacks('CloudWatchLogGroupRetentionPeriod')],
         `logRetention is logs.RetentionDays.INFINITE for a ${tier} tier endpoint (owner ${props.governance.owner}): logs are never expired, ` +
-        `which exceeds every retention floor (at least ${MINIMUM_LOG_RETENTION_DAYS} days), and the log group is retained when the stack is deleted; ` +
+        `which exceeds every retention floor (at least ${tierFloors(tier).minimumLogRetentionDays} days), and the log group is retained when the stack is deleted; ` +
         'expire or export them when your records schedule ends.');
     }
 
@@ -181,17 +188,17 @@ export class GovernedEndpoint extends Construct {
         `${instanceType} has NVMe instance-store volumes, which SageMaker always encrypts with a hardware key and which reject a KmsKeyId; data capture is still encrypted with the customer key.`);
     }
 
-    this.alarms = new EndpointAlarms(this, 'Alarms', {
+    this.alarms = EndpointAlarms._fromResolved(this, 'Alarms', {
       ...props.alarms,
       endpointName: this.endpointName,
       variantName: this.variantName,
       instanceType,
       defaultAlertTopic: (foundation ?? props.foundation)?.alertTopic,
       encryptionKey: this.encryptionKey,
-    });
+    }, settings.alarms);
     this.deployment = settings.deployment;
     const rollbackAlarms = this.alarms.rollbackAlarms;
-    const deploymentConfig = this.deployment._bind({ scope: this, tier, instanceType, instanceCount, variantCount: 1, serverless: false, rollbackAlarms });
+    const deploymentConfig = this.deployment._render(this, settings.deploymentSettings, rollbackAlarms);
     // SageMaker reads the rollback alarms' state with the execution role during a deployment.
     const readRollbackAlarms = new iam.PolicyStatement({
       sid: 'ReadRollbackAlarms',
@@ -211,21 +218,21 @@ export class GovernedEndpoint extends Construct {
       endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
       deploymentConfig,
     });
-    if (this.deployment.riskAcceptance && tier !== RiskTier.LOW) {
+    if (this.deployment.riskAcceptance && !tierFloors(tier).allAtOnceRollout) {
       acknowledge(this.cfnEndpoint, ['AiGovernance-EndpointStagedRollout'],
         `All-at-once rollout accepted for a ${tier} tier endpoint (owner ${props.governance.owner}): ${this.deployment.riskAcceptance}`);
     }
     if (props.autoScaling) {
-      this.autoScaling = new EndpointAutoScaling(this, 'AutoScaling', {
+      this.autoScaling = EndpointAutoScaling._fromResolved(this, 'AutoScaling', {
         ...props.autoScaling, endpointName: this.endpointName, variantName: this.variantName, instanceType, initialInstanceCount: instanceCount, riskTier: tier,
-      });
+      }, settings.autoScaling!);
       this.autoScaling.node.addDependency(this.cfnEndpoint);
     }
     // The log group exists before SageMaker starts writing to it, so its retention and key apply.
     this.cfnEndpoint.node.addDependency(this.logGroup);
     this.endpointArn = this.cfnEndpoint.ref;
 
-    this.killSwitch = new KillSwitch(this, 'KillSwitch', {
+    this.killSwitch = KillSwitch._fromResolved(this, 'KillSwitch', {
       ...props.killSwitch,
       endpointName: this.endpointName,
       endpointArn: this.endpointArn,
@@ -236,23 +243,10 @@ export class GovernedEndpoint extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       governance: props.governance,
-    });
+    }, settings.killSwitch);
     // The association the governance nag pack and the operator CLI read: which parameter pauses this endpoint.
     this.cfnEndpoint.tags.setTag(KILL_SWITCH_PARAMETER_TAG, this.killSwitch.parameterName);
-    this.alarms.dashboard?.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Kill switch (1 = paused)',
-        left: [this.killSwitch.metricPaused({ label: 'paused' }), this.killSwitch.metricFailClosed({ label: 'fail closed' })],
-        leftYAxis: { min: 0, max: 1, showUnits: false },
-        width: 12,
-      }),
-      new cloudwatch.TextWidget({
-        markdown: `### Kill switch\nParameter \`${this.killSwitch.parameterName}\`: ACTIVE serves, PAUSED denies invocation.\n\n` +
-          `Pause: \`governed-endpoint pause ${this.endpointName} --reason "..."\`; resume: \`governed-endpoint resume ${this.endpointName} --reason "..."\`.`,
-        width: 12,
-        height: 6,
-      }),
-    );
+    this.alarms.dashboard?.addKillSwitch(this.killSwitch);
 
     Tags.of(this).add(GovernanceTags.OWNER, props.governance.owner);
     Tags.of(this).add(GovernanceTags.PURPOSE, props.governance.purpose);
@@ -260,55 +254,14 @@ export class GovernedEndpoint extends Construct {
   }
 
   /**
-   * Let `grantee` invoke this endpoint, and nothing else, except while it is paused.
-   *
-   * Grants `sagemaker:InvokeEndpoint`, `InvokeEndpointAsync` and `InvokeEndpointWithResponseStream`
-   * on this endpoint's ARN only, and adds a Deny on the same actions while the endpoint carries the tag
-   * `governance:kill-switch = PAUSED` (the kill switch).
+   * Not supported on the endpoint as a whole: its log group stays retained (the retention control) and its evidence
+   * lives in the foundation's bucket. Apply a removal policy to the resources you mean: `cfnEndpoint`,
+   * `cfnEndpointConfig`, `cfnModel`.
    */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: INVOKE_ACTIONS,
-      resourceArns: [this.endpointArn],
-    });
-    if (grant.success) {
-      grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        actions: INVOKE_ACTIONS,
-        resources: [this.endpointArn],
-        conditions: { StringEquals: { [`aws:ResourceTag/${KILL_SWITCH_TAG}`]: KillSwitchState.PAUSED } },
-      }));
-    }
-    return grant;
+  public override applyRemovalPolicy(policy: RemovalPolicy): void {
+    throw new Error(`GovernedEndpoint at '${this.node.path}' takes no removal policy as a whole (received RemovalPolicy.${String(policy).toUpperCase().replace(/-/g, '_')}): its log group is retained ` +
+      'and its evidence kept by the retention control; apply one to cfnEndpoint, cfnEndpointConfig or cfnModel instead.');
   }
-
-  /** A metric of this variant (dimensions `EndpointName`, `VariantName`; namespace `AWS/SageMaker` unless given). */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, period: Duration.minutes(1), statistic: 'Sum', ...props,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName, ...props?.dimensionsMap } });
-  }
-
-  /** Requests to the variant (Sum per minute). */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocations(this, props); }
-  /** Requests per instance, the autoscaling metric (Sum per minute). */
-  public metricInvocationsPerInstance(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocationsPerInstance(this, props); }
-  /** Requests answered 4xx (Sum per minute; Average is the rate). */
-  public metricInvocation4XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocation4XXErrors(this, props); }
-  /** Requests answered 5xx (Sum per minute; Average is the rate). */
-  public metricInvocation5XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocation5XXErrors(this, props); }
-  /** Requests whose model call did not return 2xx (Sum per minute). */
-  public metricInvocationModelErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.invocationModelErrors(this, props); }
-  /** Model latency in MICROSECONDS (p99 per minute). */
-  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.modelLatency(this, props); }
-  /** SageMaker overhead latency in MICROSECONDS (p99 per minute). */
-  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.overheadLatency(this, props); }
-  /** CPU utilisation summed over vCPUs, 0 to 100 x vCPUs (Average). */
-  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.cpuUtilization(this, props); }
-  /** Memory utilisation percent (Average). */
-  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.memoryUtilization(this, props); }
-  /** Disk utilisation percent (Average). */
-  public metricDiskUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric { return VariantMetrics.diskUtilization(this, props); }
 
   private defaultSecurityGroup(vpc: ec2.IVpc): ec2.ISecurityGroup {
     const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -320,11 +273,3 @@ export class GovernedEndpoint extends Construct {
     return sg;
   }
 }
-
-/** The SageMaker actions that invoke an endpoint. */
-export const INVOKE_ACTIONS = [
-  'sagemaker:InvokeEndpoint',
-  'sagemaker:InvokeEndpointAsync',
-  'sagemaker:InvokeEndpointWithResponseStream',
-];
-

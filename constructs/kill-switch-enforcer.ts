@@ -2,7 +2,6 @@ import { Duration, Lazy, Names, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,23 +11,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { GovernanceProps, GovernanceTags, MINIMUM_LOG_RETENTION_DAYS, RiskTier } from '../lib/policy/governance';
+import { GovernanceProps, GovernanceTags, highestRiskTier, minimumLogRetentionDays, RiskTier } from '../lib/policy/governance';
 import {
-  AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, KILL_SWITCH_TAG, SNAPSHOT_PREFIX,
+  AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, SNAPSHOT_PREFIX,
 } from '../lib/policy/kill-switch-protocol';
 import { acknowledge, wildcardResourceFinding } from './private/acknowledge';
-import { resolvedLength } from './private/resolved-size';
+import { EnforcerShard, ShardArns, ShardTarget, shardSizes, withLowerCaseModelPackages } from './private/enforcer-shard';
 import { PropsValidator } from './private/validation';
 import { GovernanceFoundation } from './governance-foundation';
 import { AlarmTopic } from './alarm-topic';
 import { GovernedFunction } from './governed-function';
 
-/** IAM's limit on a managed policy (characters, whitespace excluded); a shard stays well under it. */
-const POLICY_BUDGET = 5600;
-/** EventBridge's default limit on an event pattern is 2,048 characters. */
-const PATTERN_BUDGET = 1900;
-/** EventBridge's limit on a target's input (template) is 8,192 characters. */
-const INPUT_BUDGET = 7600;
 /** IAM's default quota of managed policies per role. */
 const MANAGED_POLICIES_PER_ROLE = 10;
 
@@ -185,7 +178,8 @@ export class KillSwitchEnforcer extends Construct {
     }
     v.checkInteger('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, 1000);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    v.checkLogRetention('logRetention', retention, MINIMUM_LOG_RETENTION_DAYS);
+    // The enforcement record serves endpoints of every tier: it keeps to the highest tier's floor.
+    v.checkLogRetention('logRetention', retention, minimumLogRetentionDays(RiskTier.HIGH));
     v.check(props.vpc !== undefined || props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
     v.throwIfInvalid();
 
@@ -212,7 +206,7 @@ export class KillSwitchEnforcer extends Construct {
       const first = () => this.governance[0];
       Tags.of(this).add(GovernanceTags.OWNER, Lazy.string({ produce: () => first()?.owner ?? 'unassigned' }));
       Tags.of(this).add(GovernanceTags.PURPOSE, 'kill-switch enforcement of governed model endpoints');
-      Tags.of(this).add(GovernanceTags.RISK_TIER, Lazy.string({ produce: () => highestTier(this.governance) }));
+      Tags.of(this).add(GovernanceTags.RISK_TIER, Lazy.string({ produce: () => highestRiskTier(this.governance.map((g) => g.riskTier)) ?? RiskTier.HIGH }));
     }
 
     this.node.addValidation({
@@ -262,22 +256,14 @@ export class KillSwitchEnforcer extends Construct {
       bucket: registration.evidenceBucket?.bucketName,
       topic: registration.alertTopic?.topicArn,
     };
-    // The endpoint and parameter ARNs are references in the template, but their names are known: measure by name.
-    const arnLength = (service: string, resource: string, arn: string) => (Token.isUnresolved(resource)
-      ? resolvedLength(this, arn) : 'arn:'.length + 10 + service.length + 14 + 12 + 4 + resource.length);
-    const sizes = {
-      policy: arnLength('sagemaker', `endpoint/${registration.endpointName}`, registration.endpointArn) + 3 +
-        arnLength('ssm', `parameter/${registration.parameterName}`, registration.parameterArn) + 3 +
-        (registration.describeArns ?? []).reduce((n, arn) => n + resolvedLength(this, arn) + 3, 0),
-      pattern: resolvedLength(this, registration.parameterName) + resolvedLength(this, registration.endpointName) + 6,
-      input: Object.values(record).reduce((n: number, v) => n + (v ? resolvedLength(this, v) + 16 : 0), 2),
-    };
+    const arns: ShardArns = { endpointArn: registration.endpointArn, parameterArn: registration.parameterArn, describeArns: registration.describeArns ?? [] };
+    const sizes = shardSizes(this, record, arns);
     let shard = this.shards[this.shards.length - 1];
     if (!shard || !shard.fits(sizes)) {
       shard = new EnforcerShard(this, `Shard${this.shards.length}`, this.governedFunction, this.reconcileInterval);
       this.shards.push(shard);
     }
-    shard.add(record, registration, sizes);
+    shard.add(record, arns, sizes);
 
     const fallbackKey = registration.encryptionKey ?? this.encryptionKey;
     if (registration.evidenceBucket) {
@@ -394,126 +380,6 @@ export class KillSwitchEnforcer extends Construct {
   }
 }
 
-/** An endpoint as the enforcer's rules pass it to the function. */
-interface ShardTarget {
-  readonly endpoint: string;
-  readonly endpointArn: string;
-  readonly parameter: string;
-  readonly bucket?: string;
-  readonly topic?: string;
-}
-
-interface ShardSizes {
-  readonly policy: number;
-  readonly pattern: number;
-  readonly input: number;
-}
-
-/** A group of endpoints sharing one policy, one event rule and one reconcile schedule. */
-class EnforcerShard extends Construct {
-  private readonly targets: ShardTarget[] = [];
-  private readonly parameterStatement = new iam.PolicyStatement({
-    sid: 'ReadAndRestoreKillSwitchParameters',
-    actions: ['ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'],
-  });
-  private readonly tagStatement = new iam.PolicyStatement({
-    sid: 'SetKillSwitchTagOnly',
-    actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags', 'sagemaker:DescribeEndpoint'],
-    // Tag writes may touch the kill-switch tag and nothing else.
-    conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [KILL_SWITCH_TAG] } },
-  });
-  private readonly describeStatement = new iam.PolicyStatement({
-    sid: 'DescribeForEvidence',
-    actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:DescribeModelPackage'],
-  });
-  private readonly policy: iam.ManagedPolicy;
-  private describing = false;
-  private used: ShardSizes = { policy: 700, pattern: 200, input: 100 };
-
-  constructor(scope: Construct, id: string, fn: GovernedFunction, interval: Duration) {
-    super(scope, id);
-    const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'Kill switch: read and restore these parameters, tag these endpoints, describe them for evidence',
-      roles: [fn.role],
-      statements: [this.parameterStatement, this.tagStatement],
-    });
-    this.policy = policy;
-
-    const stack = Stack.of(this);
-    const targets = () => stack.toJsonString(this.targets);
-    const changeRule = new events.CfnRule(this, 'ChangeRule', {
-      description: 'Kill switch: enforce on a change of these parameters or a state change of these endpoints',
-      state: 'ENABLED',
-      eventPattern: Lazy.any({ produce: () => this.pattern() }),
-      targets: [{
-        id: 'Enforcer',
-        arn: fn.function.functionArn,
-        inputTransformer: { inputTemplate: Lazy.string({ produce: () => `{"kind":"event","event":<aws.events.event.json>,"targets":${targets()}}` }) },
-      }],
-    });
-    const reconcileRule = new events.CfnRule(this, 'ReconcileRule', {
-      description: 'Kill switch: reconcile these endpoints with their parameters',
-      state: 'ENABLED',
-      scheduleExpression: events.Schedule.rate(interval).expressionString,
-      targets: [{ id: 'Enforcer', arn: fn.function.functionArn, input: Lazy.string({ produce: () => `{"kind":"reconcile","targets":${targets()}}` }) }],
-    });
-    for (const [name, rule] of [['ChangeRule', changeRule], ['ReconcileRule', reconcileRule]] as const) {
-      fn.function.addPermission(`${id}${name}`, { principal: new iam.ServicePrincipal('events.amazonaws.com'), sourceArn: rule.attrArn });
-      // The function acts on these endpoints only once it may: no event reaches it before its policy exists.
-      rule.node.addDependency(policy);
-    }
-  }
-
-  public get endpointNames(): string[] {
-    return this.targets.map((t) => t.endpoint);
-  }
-
-  public fits(sizes: ShardSizes): boolean {
-    return this.used.policy + sizes.policy <= POLICY_BUDGET && this.used.pattern + sizes.pattern <= PATTERN_BUDGET &&
-      this.used.input + sizes.input <= INPUT_BUDGET;
-  }
-
-  public add(target: ShardTarget, registration: KillSwitchRegistration, sizes: ShardSizes): void {
-    this.targets.push(target);
-    this.used = { policy: this.used.policy + sizes.policy, pattern: this.used.pattern + sizes.pattern, input: this.used.input + sizes.input };
-    this.parameterStatement.addResources(registration.parameterArn);
-    this.tagStatement.addResources(registration.endpointArn);
-    if (registration.describeArns && registration.describeArns.length > 0) {
-      this.describeStatement.addResources(...registration.describeArns);
-      if (!this.describing) {
-        this.policy.addStatements(this.describeStatement);
-        this.describing = true;
-      }
-    }
-  }
-
-  private pattern(): unknown {
-    return {
-      $or: [
-        { 'source': ['aws.ssm'], 'detail-type': ['Parameter Store Change'], 'detail': { name: this.targets.map((t) => t.parameter) } },
-        { 'source': ['aws.sagemaker'], 'detail-type': ['SageMaker Endpoint State Change'], 'detail': { EndpointName: this.targets.map((t) => t.endpoint) } },
-      ],
-    };
-  }
-}
-
-/**
- * The ARNs to allow Describe* on, with every model package ARN also in lower case. The evidence snapshot
- * describes the package named by DescribeModel's `ModelPackageName`, which is SageMaker's own spelling of the
- * ARN: SageMaker lower-cases resource names in the ARNs it reports, and IAM compares ARNs case-sensitively, so
- * a package group named with capitals in the template (`model-package/FraudScoring/3`) would otherwise be
- * denied under `model-package/fraudscoring/3`. Unresolved tokens are kept as they are.
- */
-function withLowerCaseModelPackages(arns: string[]): string[] {
-  return [...new Set(arns.flatMap((arn) => (Token.isUnresolved(arn) || !arn.includes(':model-package/') ? [arn] : [arn, arn.toLowerCase()])))];
-}
-
 function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 8).toUpperCase();
-}
-
-function highestTier(governance: GovernanceProps[]): string {
-  const order = [RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH];
-  const tiers = governance.map((g) => order.indexOf(g.riskTier)).filter((i) => i >= 0);
-  return tiers.length ? order[Math.max(...tiers)] : RiskTier.HIGH;
 }

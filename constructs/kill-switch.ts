@@ -13,7 +13,8 @@ import {
   KILL_SWITCH_PARAMETER_TAG, KillSwitchState,
 } from '../lib/policy/kill-switch-protocol';
 import { maxParameterNameLength, SAGEMAKER_NAME, SSM_PARAMETER_NAME, TAG } from '../lib/policy/aws-limits';
-import { PropsValidator, UniqueNames } from './private/validation';
+import { SettingsHandoff } from './private/handoff';
+import { propPath, PropsValidator, UniqueNames } from './private/validation';
 import { KillSwitchEnforcer } from './kill-switch-enforcer';
 
 /** The kind of name `UniqueNames` keeps for kill-switch parameters (SSM parameter names are unique per account and region). */
@@ -83,6 +84,27 @@ export interface KillSwitchProps extends KillSwitchOptions {
   readonly governance?: GovernanceProps;
 }
 
+/** What a kill switch knows of its endpoint while its options are checked. @internal */
+export interface KillSwitchTarget {
+  /** The endpoint name; undefined when it is invalid (reported already). */
+  readonly endpointName?: string;
+  /** A construct in the endpoint's stack. */
+  readonly scope: IConstruct;
+  /** The construct path of the kill switch (its own parameter name is not "taken" by itself). */
+  readonly path: string;
+  /** Whether the parameter name becomes a tag value on the endpoint. */
+  readonly taggedOnEndpoint: boolean;
+}
+
+/** The kill switch's options, checked and resolved. @internal */
+export interface ResolvedKillSwitch {
+  /** Name of the SSM parameter. */
+  readonly parameterName: string;
+}
+
+/** Settings an endpoint resolved for its kill switch, handed to it with its props. */
+const RESOLVED = new SettingsHandoff<ResolvedKillSwitch>();
+
 /**
  * The stop button of one endpoint: an SSM String parameter (`ACTIVE` | `PAUSED`, starting `ACTIVE`) that is
  * the source of truth, enforced by the stack's {@link KillSwitchEnforcer}, which tags the endpoint
@@ -107,69 +129,64 @@ export class KillSwitch extends Construct {
   private operator?: iam.IGrantable;
 
   /**
-   * Check the options of a `KillSwitch` of an endpoint in `scope` (prop names under `prefix`), recording problems in `v`.
-   * Without a `parameterName`, the default name is derived from `endpointName`; when that is undefined (invalid), it is not checked.
+   * Check the kill switch's options, recording every problem in `v` under the names the user wrote (`path` is the
+   * prop that holds them, e.g. `killSwitch`; empty for the switch's own props), and resolve the parameter name.
+   * Without a `parameterName`, the default name is derived from `target.endpointName`; when that is undefined
+   * (invalid, and reported already), the name is not checked.
    * @internal
    */
-  public static _checkOptions(v: PropsValidator, prefix: string, options: KillSwitchOptions, endpointName: string | undefined,
-    scope: IConstruct, context: { readonly path: string; readonly taggedOnEndpoint: boolean }): void {
+  public static _resolve(v: PropsValidator, path: string, options: KillSwitchOptions, target: KillSwitchTarget): ResolvedKillSwitch {
+    const at = (key: string) => propPath(path, key);
+    const { endpointName, scope } = target;
     // The enforcer adds an action and a tag to each auto-pause alarm: it must be one the app defines, in the enforcer's stack.
     const stack = Stack.of(options.enforcer ?? scope);
     for (const alarm of options.autoPauseOn ?? []) {
       const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
       if (!defined || Stack.of(alarm) !== stack) {
-        v.fail(`${prefix}.autoPauseOn`, `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack as the endpoint ` +
+        v.fail(at('autoPauseOn'), `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack as the endpoint ` +
           `(the library adds an action and a tag to it); received ${defined ? `an alarm of stack ${Stack.of(alarm).node.path}` : 'an imported alarm'}`);
       }
     }
     if (endpointName !== undefined && !Token.isUnresolved(endpointName) && (options.autoPauseOn ?? []).length > 0) {
       const key = `${AUTO_PAUSE_TAG_PREFIX}${endpointName}`;
       v.check(key.length <= TAG.maxKeyLength, 'endpointName', endpointName,
-        `at most ${TAG.maxKeyLength - AUTO_PAUSE_TAG_PREFIX.length} characters with ${prefix}.autoPauseOn (the alarm's tag key ${AUTO_PAUSE_TAG_PREFIX}<endpointName> has at most ${TAG.maxKeyLength})`);
+        `at most ${TAG.maxKeyLength - AUTO_PAUSE_TAG_PREFIX.length} characters with ${at('autoPauseOn')} (the alarm's tag key ${AUTO_PAUSE_TAG_PREFIX}<endpointName> has at most ${TAG.maxKeyLength})`);
     }
     const explicit = options.parameterName !== undefined;
     const name = options.parameterName ?? (endpointName === undefined ? undefined : defaultKillSwitchParameterName(endpointName));
-    if (name === undefined || Token.isUnresolved(name)) {
-      return;
+    if (name !== undefined && !Token.isUnresolved(name)) {
+      checkParameterName(v, at('parameterName'), explicit ? name : `${name} (the default, from endpointName)`, name, options, target);
     }
-    const prop = `${prefix}.parameterName`;
-    const shown = explicit ? name : `${name} (the default, from endpointName)`;
-    const shapeOk = v.check(typeof name === 'string' && SSM_PARAMETER_NAME.characters.test(name) && !SSM_PARAMETER_NAME.reservedPrefix.test(name), prop, shown,
-      '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm" (any case)');
-    if (!shapeOk) {
-      return;
-    }
-    if (name.includes('/')) {
-      v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, shown, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
-      const levels = name.split('/').length - 1;
-      v.check(levels <= SSM_PARAMETER_NAME.maxLevels, prop, shown, `at most ${SSM_PARAMETER_NAME.maxLevels} levels (this one has ${levels})`);
-    }
-    const env = Stack.of(scope);
-    const fixed = (s: string) => (Token.isUnresolved(s) ? undefined : s);
-    const ssmMax = maxParameterNameLength(name, fixed(env.partition), fixed(env.region));
-    const tagged = context.taggedOnEndpoint || (options.autoPauseOn ?? []).length > 0;
-    if (tagged && ssmMax >= TAG.maxValueLength) {
-      v.check([...name].length <= TAG.maxValueLength, prop, shown, `at most ${TAG.maxValueLength} characters (this one has ${name.length}): the name becomes the value of ` +
-        (context.taggedOnEndpoint ? `the endpoint's tag ${KILL_SWITCH_PARAMETER_TAG}` : `the auto-pause alarms' tag ${AUTO_PAUSE_TAG_PREFIX}<endpointName>`));
-    } else {
-      v.check(name.length <= ssmMax, prop, shown, `at most ${ssmMax} characters here (this one has ${name.length}): SSM's limit of ` +
-        `${SSM_PARAMETER_NAME.maxLengthWithArn} counts the parameter's ARN prefix too`);
-    }
-    const holder = UniqueNames.holder(PARAMETER_NAMES, scope, name, context.path);
-    v.check(holder === undefined, prop, shown,
-      `a parameter name no other kill switch of this app uses where it may deploy to the same account and region ('${holder}' has it)`);
+    // No name only with an invalid endpoint name, reported already: nothing is built from these settings then.
+    return { parameterName: name ?? '' };
+  }
+
+  /**
+   * The kill switch of an endpoint whose props were resolved by `_resolve` already (with the endpoint's, in one
+   * error): built from `settings`, without checking them again.
+   * @internal
+   */
+  public static _fromResolved(scope: Construct, id: string, props: KillSwitchProps, settings: ResolvedKillSwitch): KillSwitch {
+    return new KillSwitch(scope, id, RESOLVED.attach(props, settings));
+  }
+
+  /** Resolve the props of a kill switch built on its own, throwing one error that lists every problem. */
+  private static resolveOwnProps(scope: KillSwitch, props: KillSwitchProps): ResolvedKillSwitch {
+    const v = new PropsValidator(scope, 'KillSwitch');
+    const endpointNameOk = v.checkName('endpointName', props.endpointName, SAGEMAKER_NAME.maxLength, SAGEMAKER_NAME.pattern,
+      'a SageMaker endpoint name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
+    const settings = KillSwitch._resolve(v, '', props, {
+      endpointName: endpointNameOk ? props.endpointName : undefined, scope, path: scope.node.path, taggedOnEndpoint: false,
+    });
+    v.throwIfInvalid();
+    return settings;
   }
 
   constructor(scope: Construct, id: string, props: KillSwitchProps) {
     super(scope, id);
     this.endpointName = props.endpointName;
     this.endpointArn = props.endpointArn;
-    this.parameterName = props.parameterName ?? defaultKillSwitchParameterName(props.endpointName);
-    const v = new PropsValidator(this, 'KillSwitch');
-    const endpointNameOk = v.checkName('endpointName', props.endpointName, SAGEMAKER_NAME.maxLength, SAGEMAKER_NAME.pattern,
-      'a SageMaker endpoint name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit');
-    KillSwitch._checkOptions(v, 'killSwitch', props, endpointNameOk ? props.endpointName : undefined, this, { path: this.node.path, taggedOnEndpoint: false });
-    v.throwIfInvalid();
+    this.parameterName = (RESOLVED.take(props) ?? KillSwitch.resolveOwnProps(this, props)).parameterName;
     if (!Token.isUnresolved(this.parameterName)) {
       UniqueNames.claim(PARAMETER_NAMES, this, this.parameterName, this.node.path);
     }
@@ -270,3 +287,30 @@ function describePrincipal(grantee: iam.IGrantable): string {
   return c.node ? c.node.path : String(grantee.grantPrincipal);
 }
 
+/** Check a kill-switch parameter name (`shown` as the user wrote it or as defaulted) against SSM's rules, the tag-value limit and the app's other kill switches. */
+function checkParameterName(v: PropsValidator, prop: string, shown: string, name: string, options: KillSwitchOptions, target: KillSwitchTarget): void {
+  const shapeOk = v.check(typeof name === 'string' && SSM_PARAMETER_NAME.characters.test(name) && !SSM_PARAMETER_NAME.reservedPrefix.test(name), prop, shown,
+    '1 to 1011 letters, digits and _ . - /, not starting with "aws" or "ssm" (any case)');
+  if (!shapeOk) {
+    return;
+  }
+  if (name.includes('/')) {
+    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, shown, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
+    const levels = name.split('/').length - 1;
+    v.check(levels <= SSM_PARAMETER_NAME.maxLevels, prop, shown, `at most ${SSM_PARAMETER_NAME.maxLevels} levels (this one has ${levels})`);
+  }
+  const env = Stack.of(target.scope);
+  const fixed = (s: string) => (Token.isUnresolved(s) ? undefined : s);
+  const ssmMax = maxParameterNameLength(name, fixed(env.partition), fixed(env.region));
+  const tagged = target.taggedOnEndpoint || (options.autoPauseOn ?? []).length > 0;
+  if (tagged && ssmMax >= TAG.maxValueLength) {
+    v.check([...name].length <= TAG.maxValueLength, prop, shown, `at most ${TAG.maxValueLength} characters (this one has ${name.length}): the name becomes the value of ` +
+      (target.taggedOnEndpoint ? `the endpoint's tag ${KILL_SWITCH_PARAMETER_TAG}` : `the auto-pause alarms' tag ${AUTO_PAUSE_TAG_PREFIX}<endpointName>`));
+  } else {
+    v.check(name.length <= ssmMax, prop, shown, `at most ${ssmMax} characters here (this one has ${name.length}): SSM's limit of ` +
+      `${SSM_PARAMETER_NAME.maxLengthWithArn} counts the parameter's ARN prefix too`);
+  }
+  const holder = UniqueNames.holder(PARAMETER_NAMES, target.scope, name, target.path);
+  v.check(holder === undefined, prop, shown,
+    `a parameter name no other kill switch of this app uses where it may deploy to the same account and region ('${holder}' has it)`);
+}

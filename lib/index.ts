@@ -1,26 +1,56 @@
-export * from '../constructs/governed-endpoint';
-export * from '../constructs/governance-foundation';
-export * from '../constructs/alarm-topic';
-export * from '../constructs/evidence-store';
-export * from '../constructs/execution-role';
-export * from '../constructs/approval-gate';
-export * from '../constructs/governed-function';
-export * from '../constructs/endpoint-alarms';
-export * from '../constructs/endpoint-dashboard';
-export * from '../constructs/deployment-policy';
-export * from '../constructs/endpoint-autoscaling';
-export * from '../constructs/kill-switch';
-export * from '../constructs/kill-switch-enforcer';
-export {
-  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, DEPLOYMENT_MARKER, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_METRIC_NAMESPACE,
-  KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState, SNAPSHOT_PREFIX,
-} from './policy/kill-switch-protocol';
-export { INSTANCE_NAMESPACE, INVOCATION_NAMESPACE, vcpuCount } from '../constructs/private/endpoint-metrics';
+/**
+ * The package's public API: classes, interfaces and enums only, named one by one, so that every language jsii
+ * generates sees the same API (jsii drops exported functions and constants; the library publishes its constants
+ * as static members). Internal helpers, the facts in lib/policy and the parts' resolution types stay unexported.
+ *
+ * This file may import constructs/, lib/policy, lib/nag and lib/report; no library file imports it.
+ */
+
+// The endpoint and what it is made of.
+export { GovernedEndpoint } from '../constructs/governed-endpoint';
+export type { DataCaptureOptions, GovernedEndpointProps } from '../constructs/governed-endpoint-props';
+export type { GovernedEndpointAttributes, IGovernedEndpoint } from '../constructs/governed-endpoint-base';
+export { ModelArtifact, ModelImage, ModelSource } from '../constructs/model-source';
+export type { ArtifactModelOptions, ModelPackageOptions } from '../constructs/model-source';
+export { Capacity, CapacityType, DeploymentPolicy, DeploymentStrategy } from '../constructs/deployment-policy';
+export type { AllAtOnceOptions, BlueGreenOptions, CanaryOptions, DeploymentPolicyOptions, LinearOptions, RollingOptions } from '../constructs/deployment-policy';
+export { EndpointAlarms } from '../constructs/endpoint-alarms';
+export type {
+  AlarmTimingOptions, CountAlarmOptions, EndpointAlarmsOptions, EndpointAlarmsProps, ErrorRateAlarmOptions, LatencyAlarmOptions, UtilizationAlarmOptions,
+} from '../constructs/endpoint-alarms';
+export { EndpointDashboard } from '../constructs/endpoint-dashboard';
+export type { EndpointDashboardProps } from '../constructs/endpoint-dashboard';
 export type { VariantMetricSource } from '../constructs/private/endpoint-metrics';
-export * from './policy/governance';
-export * from '../constructs/model-source';
-export { INSTANCE_STORE_FAMILIES, supportsVolumeEncryption } from './policy/instance-types';
-export { IMPORTED_KEY_WARNING, WARNING_PREFIX } from '../constructs/private/warnings';
+export { EndpointAutoScaling } from '../constructs/endpoint-autoscaling';
+export type { AutoScalingOptions, EndpointAutoScalingProps } from '../constructs/endpoint-autoscaling';
+export { ModelExecutionRole } from '../constructs/execution-role';
+export type { ModelExecutionRoleProps } from '../constructs/execution-role';
+export { ApprovalGate } from '../constructs/approval-gate';
+export type { ApprovalGateProps } from '../constructs/approval-gate';
+
+// The kill switch.
+export { KillSwitch } from '../constructs/kill-switch';
+export type { KillSwitchOptions, KillSwitchProps } from '../constructs/kill-switch';
+export { KillSwitchEnforcer } from '../constructs/kill-switch-enforcer';
+export type { KillSwitchEnforcerLookup, KillSwitchEnforcerProps, KillSwitchRegistration } from '../constructs/kill-switch-enforcer';
+export { KillSwitchState } from './policy/kill-switch-protocol';
+
+// What endpoints share: key, evidence, alerts, the library's functions.
+export { GovernanceFoundation } from '../constructs/governance-foundation';
+export type { GovernanceFoundationProps } from '../constructs/governance-foundation';
+export { EvidenceStore, ObjectLockMode } from '../constructs/evidence-store';
+export type { EvidenceStoreProps } from '../constructs/evidence-store';
+export { AlarmTopic } from '../constructs/alarm-topic';
+export type { AlarmTopicProps } from '../constructs/alarm-topic';
+export { GovernedFunction } from '../constructs/governed-function';
+export type { GovernedFunctionProps } from '../constructs/governed-function';
+
+// Governance: tiers, tag keys, warning IDs.
+export { RiskTier } from './policy/governance';
+export type { GovernanceProps } from './policy/governance';
+export { GovernanceTagKey, GovernanceWarning } from '../constructs/governance-identifiers';
+
+// Review: the AiGovernance cdk-nag pack and the governance report.
 export { AiGovernanceChecks } from './nag/ai-governance-checks';
 export type { AiGovernanceChecksProps } from './nag/ai-governance-checks';
 export type { GovernanceRuleSettings } from './nag/governance-context';

@@ -1,13 +1,15 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Capacity, DeploymentPolicy, GovernedEndpoint, ModelArtifact, ModelImage, ModelSource, RiskTier } from '../lib';
+import {
+  AiGovernanceChecks, Capacity, DeploymentPolicy, GovernedEndpoint, IGovernedEndpoint, ModelArtifact, ModelImage, ModelSource, RiskTier,
+} from '../lib';
 import { compliancePacks, unacknowledgedFindings } from './helpers/nag';
-import { AiGovernanceChecks } from '../lib/nag/ai-governance-checks';
 
 // The README's quick start, verbatim apart from the roles it assumes exist.
-describe('the README quick start', () => {
-  test('synthesizes a governed endpoint that passes all five packs', () => {
+describe('GIVEN the README quick start', () => {
+  test('WHEN it is synthesized THEN it makes a governed endpoint that passes all five packs', () => {
     const stack = new Stack(new App(), 'QuickStart');
     const appRole = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const onCallRole = new iam.Role(stack, 'OnCall', { assumedBy: new iam.AccountRootPrincipal() });
@@ -33,5 +35,29 @@ describe('the README quick start', () => {
     const findings = unacknowledgedFindings(stack, [...compliancePacks(), new AiGovernanceChecks()])
       .filter((f) => !f.path.startsWith('QuickStart/AppRole') && !f.path.startsWith('QuickStart/OnCall'));
     expect(findings).toEqual([]);
+  });
+});
+
+// The README's "Import an endpoint from another stack", verbatim apart from the function it assumes exists.
+describe('GIVEN the README snippet that imports an endpoint from another stack', () => {
+  test('WHEN the application stack grants invoke and alarms on latency THEN it has the grant, the kill switch\'s Deny and the alarm', () => {
+    const stack = new Stack(new App(), 'ScoringApp');
+    const scoringFunction = new iam.Role(stack, 'ScoringFunction', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    const fraudScoring: IGovernedEndpoint = GovernedEndpoint.fromEndpointAttributes(stack, 'FraudScoring', { endpointName: 'fraud-scoring' });
+    fraudScoring.grantInvoke(scoringFunction);   // Allow on the three invoke actions; Deny while the kill switch is pulled
+    new cloudwatch.Alarm(stack, 'FraudScoringLatency', {
+      metric: fraudScoring.metricModelLatency(), // microseconds, p99 per minute
+      threshold: 500_000,
+      evaluationPeriods: 3,
+    });
+
+    const template = Template.fromStack(stack);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements.map((s: any) => s.Effect)).toEqual(['Allow', 'Deny']);
+    expect(statements[1].Condition).toEqual({ StringEquals: { 'aws:ResourceTag/governance:kill-switch': 'PAUSED' } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ModelLatency', Namespace: 'AWS/SageMaker', Dimensions: [{ Name: 'EndpointName', Value: 'fraud-scoring' }, { Name: 'VariantName', Value: 'primary' }],
+    });
   });
 });

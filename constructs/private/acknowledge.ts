@@ -1,3 +1,4 @@
+// Internal: acknowledges cdk-nag findings on the library's own constructs, finding by finding, with the reason.
 import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { wildcardResourceFindingId } from '../../lib/policy/nag-findings';

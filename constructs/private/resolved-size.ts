@@ -1,3 +1,4 @@
+// Internal: upper estimates of resolved template values, for checking service size limits at synth.
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 

@@ -1,3 +1,4 @@
+// Internal: PropsValidator, which collects every problem with a construct's props and throws once, and its helpers.
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { GovernanceProps, RiskTier } from '../../lib/policy/governance';
@@ -137,6 +138,14 @@ export class PropsValidator {
         this.problems.map((p) => `  - ${p}`).join('\n'),
     );
   }
+}
+
+/**
+ * The name of `key` under `path`, as the user wrote it: `alarms.modelLatency` for a part's options under the
+ * endpoint's `alarms` prop, `modelLatency` for the part's own prop (an empty `path`).
+ */
+export function propPath(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Risk tier of a model deployment. The tier raises the floor of every control:
- * instance count, data-capture sampling, rollout strategy and evidence retention.
+ * instance count, data-capture sampling, rollout strategy and evidence retention ({@link TIER_FLOORS}).
  */
 export enum RiskTier {
   /** Internal or low-impact use. One instance allowed; 20% data capture by default. */
@@ -34,38 +34,113 @@ export const GovernanceTags = {
   KILL_SWITCH: 'governance:kill-switch',
 } as const;
 
+/** The risk tiers, from the lowest to the highest. */
+export const RISK_TIERS: readonly RiskTier[] = [RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH];
+
+/** Log retention below this many days is rejected for every tier (EU AI Act Art. 19 / 26(6): at least six months). */
+export const MINIMUM_LOG_RETENTION_DAYS = 180;
+
+/** Evidence is kept at least this many days (EU AI Act Art. 19 / 26(6): six months; the library's floor is a year). */
+export const MINIMUM_EVIDENCE_RETENTION_DAYS = 365;
+
+/** The floors (and the defaults at or above them) a risk tier sets. */
+export interface TierFloors {
+  /** Fewest production-variant instances: two keep an endpoint up through an Availability Zone failure. */
+  readonly minimumInstanceCount: number;
+  /** Instances when the user gives no count. */
+  readonly defaultInstanceCount: number;
+  /** Lowest data-capture sampling percentage accepted. */
+  readonly minimumSamplingPercentage: number;
+  /** Data-capture sampling percentage when the user gives none. */
+  readonly defaultSamplingPercentage: number;
+  /** Shortest retention of the endpoint's log group, in days. */
+  readonly minimumLogRetentionDays: number;
+  /** Whether an all-at-once rollout is accepted without a recorded risk acceptance (otherwise staged only). */
+  readonly allAtOnceRollout: boolean;
+  /** Whether the evidence store must have S3 Object Lock on. */
+  readonly objectLockRequired: boolean;
+  /** Whether a Model Registry model must pass the deploy-time approval gate (no opt-out with a reason). */
+  readonly approvalGateRequired: boolean;
+}
+
 /**
- * Minimum production-variant instance count per tier: one for LOW, two (an Availability Zone failure away from
- * an outage otherwise) for MEDIUM and HIGH. `GovernedEndpoint` refuses fewer; the `AiGovernance` pack's
+ * The floors of each tier: the one table `GovernedEndpoint` enforces and the `AiGovernance` pack's defaults are
+ * derived from, so an endpoint the construct accepts always passes the pack.
+ */
+export const TIER_FLOORS: { readonly [tier in RiskTier]: TierFloors } = {
+  [RiskTier.LOW]: {
+    minimumInstanceCount: 1,
+    defaultInstanceCount: 1,
+    minimumSamplingPercentage: 20,
+    defaultSamplingPercentage: 20,
+    minimumLogRetentionDays: MINIMUM_LOG_RETENTION_DAYS,
+    allAtOnceRollout: true,
+    objectLockRequired: false,
+    approvalGateRequired: false,
+  },
+  [RiskTier.MEDIUM]: {
+    minimumInstanceCount: 2,
+    defaultInstanceCount: 2,
+    minimumSamplingPercentage: 20,
+    defaultSamplingPercentage: 50,
+    minimumLogRetentionDays: MINIMUM_LOG_RETENTION_DAYS,
+    allAtOnceRollout: false,
+    objectLockRequired: false,
+    approvalGateRequired: false,
+  },
+  [RiskTier.HIGH]: {
+    minimumInstanceCount: 2,
+    defaultInstanceCount: 2,
+    minimumSamplingPercentage: 100,
+    defaultSamplingPercentage: 100,
+    minimumLogRetentionDays: MINIMUM_LOG_RETENTION_DAYS,
+    allAtOnceRollout: false,
+    objectLockRequired: true,
+    approvalGateRequired: true,
+  },
+};
+
+/** The floors of `tier` (a row of {@link TIER_FLOORS}). */
+export function tierFloors(tier: RiskTier): TierFloors {
+  return TIER_FLOORS[tier];
+}
+
+/**
+ * Minimum production-variant instance count of a tier. `GovernedEndpoint` refuses fewer; the `AiGovernance` pack's
  * `minimumInstanceCount` defaults to the MEDIUM/HIGH floor.
  */
 export function minimumInstanceCount(tier: RiskTier): number {
-  return tier === RiskTier.LOW ? 1 : 2;
+  return TIER_FLOORS[tier].minimumInstanceCount;
 }
 
-/** Default data-capture sampling percentage per tier: 100 for HIGH, 50 for MEDIUM, the floor (20) for LOW. */
+/** Default production-variant instance count of a tier. */
+export function defaultInstanceCount(tier: RiskTier): number {
+  return TIER_FLOORS[tier].defaultInstanceCount;
+}
+
+/** Default data-capture sampling percentage of a tier. */
 export function defaultSamplingPercentage(tier: RiskTier): number {
-  switch (tier) {
-    case RiskTier.HIGH:
-      return 100;
-    case RiskTier.MEDIUM:
-      return 50;
-    default:
-      return minimumSamplingPercentage(tier);
-  }
+  return TIER_FLOORS[tier].defaultSamplingPercentage;
 }
 
 /**
- * Minimum data-capture sampling percentage per tier: every request for HIGH, one in five for LOW and MEDIUM.
- * `GovernedEndpoint` refuses less, and the `AiGovernance` pack's sampling floors default to these values, so an
- * endpoint the construct accepts always passes the pack.
+ * Minimum data-capture sampling percentage of a tier. `GovernedEndpoint` refuses less, and the `AiGovernance`
+ * pack's sampling floors default to these values.
  */
 export function minimumSamplingPercentage(tier: RiskTier): number {
-  return tier === RiskTier.HIGH ? 100 : 20;
+  return TIER_FLOORS[tier].minimumSamplingPercentage;
+}
+
+/** Shortest log retention of a tier, in days. */
+export function minimumLogRetentionDays(tier: RiskTier): number {
+  return TIER_FLOORS[tier].minimumLogRetentionDays;
+}
+
+/** The highest of `tiers` (values that are not tiers are ignored); undefined when there is none. */
+export function highestRiskTier(tiers: readonly string[]): RiskTier | undefined {
+  const ranks = tiers.map((t) => RISK_TIERS.indexOf(t as RiskTier)).filter((i) => i >= 0);
+  return ranks.length ? RISK_TIERS[Math.max(...ranks)] : undefined;
 }
 
 /** Tag values: letters, digits, spaces and `_ . : / = + - @`, at most 256 characters. */
 export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
-
-/** Log retention below this many days is rejected (EU AI Act Art. 19 / 26(6): at least six months). */
-export const MINIMUM_LOG_RETENTION_DAYS = 180;

@@ -38,11 +38,11 @@ function topicRefOf(template: Template): string {
   return topics[0];
 }
 
-describe('EndpointAlarms', () => {
-  describe('on defaults', () => {
+describe('GIVEN the alarms of a GovernedEndpoint', () => {
+  describe('WHEN no alarm option is set', () => {
     const { template, endpoint } = alarmsOf();
 
-    test('creates eight alarms, each notifying the alert topic on ALARM and on OK', () => {
+    test('THEN there are eight alarms, each notifying the alert topic on ALARM and on OK', () => {
       const topic = topicRefOf(template);
       const alarms = Object.values(endpointAlarms(template)) as any[];
       expect(alarms).toHaveLength(8);
@@ -73,7 +73,7 @@ describe('EndpointAlarms', () => {
       ]));
     });
 
-    test('the latency alarm watches p99 ModelLatency with the 1-second default in microseconds', () => {
+    test('THEN the latency alarm watches p99 ModelLatency with the 1-second default in microseconds', () => {
       expect(alarmNamed(template, 'model-latency-p99')).toMatchObject({
         Namespace: 'AWS/SageMaker',
         MetricName: 'ModelLatency',
@@ -86,7 +86,7 @@ describe('EndpointAlarms', () => {
       });
     });
 
-    test('the model-errors alarm fires at 5 InvocationModelErrors a minute', () => {
+    test('THEN the model-errors alarm fires at 5 InvocationModelErrors a minute', () => {
       expect(alarmNamed(template, 'model-errors')).toMatchObject({
         Namespace: 'AWS/SageMaker',
         MetricName: 'InvocationModelErrors',
@@ -115,7 +115,7 @@ describe('EndpointAlarms', () => {
       });
     });
 
-    test('the zero-traffic alarm counts missing data as breaching over three 5-minute periods', () => {
+    test('THEN the zero-traffic alarm counts missing data as breaching over three 5-minute periods', () => {
       expect(alarmNamed(template, 'zero-traffic')).toMatchObject({
         Namespace: 'AWS/SageMaker',
         MetricName: 'Invocations',
@@ -130,20 +130,20 @@ describe('EndpointAlarms', () => {
       });
     });
 
-    test('notifies the foundation\'s KMS-encrypted alert topic', () => {
+    test('THEN they notify the foundation\'s KMS-encrypted alert topic', () => {
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
       expect(endpoint.alarms.alertTopic).toBeDefined();
     });
   });
 
-  test('the CPU threshold scales with the vCPUs of the instance type', () => {
+  test('WHEN the instance type has more vCPUs THEN the CPU threshold scales with the vCPUs of the instance type', () => {
     // GIVEN an 8-vCPU instance type and an 85% CPU threshold
     const { template } = alarmsOf({ cpuUtilization: { threshold: 85 } }, 'ml.c5.2xlarge');
     // THEN the alarm compares the summed CPU metric with 85 x 8
     expect(alarmNamed(template, 'cpu-utilization').Threshold).toBe(680);
   });
 
-  test('thresholds, periods and datapoints can be changed', () => {
+  test('WHEN thresholds, periods and datapoints are set THEN the alarms use them', () => {
     const { template } = alarmsOf({
       serverErrorRate: { threshold: 0.002, minimumInvocations: 50, period: Duration.minutes(2), evaluationPeriods: 4, datapointsToAlarm: 2 },
       modelLatency: { threshold: Duration.millis(250) },
@@ -155,14 +155,14 @@ describe('EndpointAlarms', () => {
     expect(alarmNamed(template, 'model-latency-p99').Threshold).toBe(250_000);
   });
 
-  test('any alarm can be turned off, the zero-traffic alarm included', () => {
+  test('WHEN an alarm is turned off THEN it is not created, the zero-traffic alarm included', () => {
     const { template, endpoint } = alarmsOf({ zeroTraffic: { enabled: false }, diskUtilization: { enabled: false } });
     expect(Object.keys(endpointAlarms(template))).toHaveLength(6);
     expect(endpoint.alarms.zeroTraffic).toBeUndefined();
     expect(endpoint.alarms.diskUtilization).toBeUndefined();
   });
 
-  test('recovery notifications can be turned off', () => {
+  test('WHEN recovery notifications are turned off THEN no alarm has an OK action', () => {
     const { template } = alarmsOf({ notifyOnRecovery: false });
     for (const a of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[]) {
       expect(a.Properties.OKActions).toBeUndefined();
@@ -170,7 +170,7 @@ describe('EndpointAlarms', () => {
     }
   });
 
-  test('a user topic replaces the foundation topic in every action', () => {
+  test('WHEN the user brings a topic THEN it replaces the foundation topic in every action', () => {
     const stack = newStack();
     const alertTopic = sns.Topic.fromTopicArn(stack, 'Pager', 'arn:aws:sns:eu-west-1:123456789012:pager');
     new GovernedEndpoint(stack, 'Scoring', endpointProps({ alarms: { alertTopic } }));
@@ -180,7 +180,7 @@ describe('EndpointAlarms', () => {
     }
   });
 
-  test('with a user key and bucket and no foundation, the endpoint gets its own encrypted, TLS-only topic', () => {
+  test('WHEN there is a user key and bucket and no foundation THEN the endpoint gets its own encrypted, TLS-only topic', () => {
     const stack = newStack();
     const encryptionKey = new kms.Key(stack, 'UserKey', { enableKeyRotation: true });
     const evidenceBucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'existing-evidence');
@@ -198,7 +198,7 @@ describe('EndpointAlarms', () => {
     });
   });
 
-  test('an e-mail address is subscribed once to the shared topic, however many endpoints ask', () => {
+  test('WHEN several endpoints ask for one e-mail address THEN it is subscribed once to the shared topic, however many endpoints ask', () => {
     const stack = newStack();
     for (const id of ['A', 'B']) {
       new GovernedEndpoint(stack, id, endpointProps({ alarms: { emailSubscriptions: ['fraud-oncall@example.com'] } }));
@@ -208,7 +208,7 @@ describe('EndpointAlarms', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'fraud-oncall@example.com' });
   });
 
-  describe('metric helpers on the endpoint', () => {
+  describe('WHEN the endpoint\'s metric helpers are read', () => {
     const { endpoint } = alarmsOf();
     test.each([
       ['metricInvocations', 'AWS/SageMaker', 'Invocations', 'Sum'],
@@ -221,14 +221,14 @@ describe('EndpointAlarms', () => {
       ['metricCpuUtilization', '/aws/sagemaker/Endpoints', 'CPUUtilization', 'Average'],
       ['metricMemoryUtilization', '/aws/sagemaker/Endpoints', 'MemoryUtilization', 'Average'],
       ['metricDiskUtilization', '/aws/sagemaker/Endpoints', 'DiskUtilization', 'Average'],
-    ])('%s reads %s %s (%s) of this endpoint and variant', (method, namespace, metricName, statistic) => {
+    ])('THEN %s reads %s %s (%s) of this endpoint and variant', (method, namespace, metricName, statistic) => {
       const metric = (endpoint as any)[method]() as cloudwatch.Metric;
       expect(metric).toMatchObject({ namespace, metricName, statistic });
       expect(metric.dimensions).toEqual({ EndpointName: 'fraud-scoring', VariantName: 'primary' });
       expect(metric.period.toSeconds()).toBe(60);
     });
 
-    test('metric options override the defaults', () => {
+    test('THEN metric options override the defaults', () => {
       const metric = endpoint.metricModelLatency({ statistic: 'p50', period: Duration.minutes(5) });
       expect(metric.statistic).toBe('p50');
       expect(metric.period.toMinutes()).toBe(5);
@@ -236,7 +236,7 @@ describe('EndpointAlarms', () => {
   });
 });
 
-describe('EndpointDashboard', () => {
+describe('GIVEN the dashboard of a GovernedEndpoint', () => {
   const { template, endpoint } = alarmsOf();
 
   function body(t: Template): string {
@@ -245,7 +245,7 @@ describe('EndpointDashboard', () => {
     return JSON.stringify(Stack.of(endpoint).resolve(dashboards[0].Properties.DashboardBody));
   }
 
-  test('shows alarm states, invocations, error rates, latency percentiles and utilisation', () => {
+  test('THEN it shows alarm states, invocations, error rates, latency percentiles and utilisation', () => {
     const text = body(template);
     for (const expected of [
       'Alarm states', 'Invocations', 'Invocation4XXErrors', 'Invocation5XXErrors', 'InvocationModelErrors',
@@ -261,21 +261,21 @@ describe('EndpointDashboard', () => {
     }
   });
 
-  test('addWidgets appends a widget for other parts, such as the kill switch', () => {
+  test('WHEN a widget is added THEN it is appended to the dashboard', () => {
     const stack = newStack();
     const e = new GovernedEndpoint(stack, 'Scoring', endpointProps());
     e.alarms.dashboard!.addWidgets(new cloudwatch.TextWidget({ markdown: 'kill switch: ACTIVE', width: 24 }));
     expect(body(Template.fromStack(stack))).toContain('kill switch: ACTIVE');
   });
 
-  test('can be turned off', () => {
+  test('WHEN the dashboard is turned off THEN there is none', () => {
     const { template: t, endpoint: e } = alarmsOf({ dashboard: false });
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     expect(e.alarms.dashboard).toBeUndefined();
   });
 });
 
-describe('EndpointAlarms rejects bad input, naming the prop and the allowed range', () => {
+describe('GIVEN alarm options CloudWatch rejects, WHEN the endpoint is built THEN the error names the prop and the allowed range', () => {
   test.each<[string, EndpointAlarmsOptions, RegExp]>([
     ['a 5xx rate above 1', { serverErrorRate: { threshold: 1.5 } }, /alarms\.serverErrorRate\.threshold: received 1\.5; allowed: 0 to 1/],
     ['a negative 4xx rate', { clientErrorRate: { threshold: -0.1 } }, /alarms\.clientErrorRate\.threshold: received -0\.1; allowed: 0 to 1/],
@@ -306,7 +306,7 @@ describe('EndpointAlarms rejects bad input, naming the prop and the allowed rang
     expect(() => alarmsOf(alarms)).not.toThrow();
   });
 
-  test('every problem is reported in one error', () => {
+  test('THEN every problem is reported in one error', () => {
     expect(() => alarmsOf({ serverErrorRate: { threshold: 2 }, cpuUtilization: { threshold: 0 } }))
       .toThrow(/serverErrorRate\.threshold[\s\S]*cpuUtilization\.threshold/);
   });

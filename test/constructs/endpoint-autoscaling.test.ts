@@ -10,8 +10,8 @@ function scaled(autoScaling: AutoScalingOptions, overrides: Partial<GovernedEndp
   return synthEndpoint({ endpointName: 'fraud-scoring', autoScaling, ...overrides });
 }
 
-describe('EndpointAutoScaling', () => {
-  test('registers the variant\'s instance count as a scalable target between min and max', () => {
+describe('GIVEN a GovernedEndpoint with autoScaling', () => {
+  test('WHEN min and max are set THEN the variant\'s instance count is a scalable target between them', () => {
     const { template } = scaled({ minCapacity: 2, maxCapacity: 8, targetInvocationsPerInstance: 400 });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
@@ -23,7 +23,7 @@ describe('EndpointAutoScaling', () => {
     });
   });
 
-  test('tracks SageMakerVariantInvocationsPerInstance with the default cooldowns', () => {
+  test('WHEN only max and the target are set THEN it tracks SageMakerVariantInvocationsPerInstance with the default cooldowns', () => {
     const { template } = scaled({ maxCapacity: 8, targetInvocationsPerInstance: 400 });
     const targets = Object.keys(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
@@ -39,7 +39,7 @@ describe('EndpointAutoScaling', () => {
     });
   });
 
-  test('cooldowns and scale-in can be changed', () => {
+  test('WHEN cooldowns and scale-in are set THEN the policy uses them', () => {
     const { template } = scaled({
       maxCapacity: 4, targetInvocationsPerInstance: 100, scaleInCooldown: Duration.minutes(15), scaleOutCooldown: Duration.seconds(30), disableScaleIn: true,
     });
@@ -48,19 +48,19 @@ describe('EndpointAutoScaling', () => {
     });
   });
 
-  test('minimum capacity defaults to the endpoint\'s initial instance count', () => {
+  test('WHEN no minimum is set THEN the minimum is the endpoint\'s initial instance count', () => {
     const { template } = scaled({ maxCapacity: 10, targetInvocationsPerInstance: 100 }, { initialInstanceCount: 3 });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 10 });
   });
 
-  test('the scalable target is registered after the endpoint exists', () => {
+  test('WHEN it is deployed THEN the scalable target is registered after the endpoint exists', () => {
     const { template } = scaled({ maxCapacity: 4, targetInvocationsPerInstance: 100 });
     const endpoint = Object.keys(template.findResources('AWS::SageMaker::Endpoint'))[0];
     const target = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0] as any;
     expect(target.DependsOn).toContain(endpoint);
   });
 
-  test('uses the service-linked role: no IAM role or policy is created for scaling', () => {
+  test('WHEN its IAM is read THEN it uses the service-linked role: no IAM role or policy is created for scaling', () => {
     const { template: plain } = synthEndpoint({ endpointName: 'fraud-scoring' });
     const { template } = scaled({ maxCapacity: 4, targetInvocationsPerInstance: 100 });
     const target = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0] as any;
@@ -70,21 +70,21 @@ describe('EndpointAutoScaling', () => {
     }
   });
 
-  test('is carried by the endpoint and tagged with its governance', () => {
+  test('WHEN the endpoint is read THEN it carries the autoscaling, tagged with its governance', () => {
     const { template, endpoint } = scaled({ maxCapacity: 4, targetInvocationsPerInstance: 100 });
     expect(endpoint.autoScaling?.maxCapacity).toBe(4);
     const target = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0] as any;
     expect(target.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'governance:owner', Value: 'fraud-ml@example.com' }]));
   });
 
-  test('is absent unless asked for', () => {
+  test('WHEN autoScaling is not set THEN there is no autoscaling', () => {
     const { template, endpoint } = synthEndpoint();
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     expect(endpoint.autoScaling).toBeUndefined();
   });
 });
 
-describe('EndpointAutoScaling rejects bad input, naming the prop and the allowed range', () => {
+describe('GIVEN autoScaling options AWS or the tier floors reject, WHEN the endpoint is built THEN the error names the prop and the allowed range', () => {
   test.each<[string, AutoScalingOptions, Partial<GovernedEndpointProps>, RegExp]>([
     ['a burstable instance type', { maxCapacity: 4, targetInvocationsPerInstance: 100 }, { governance: LOW, instanceType: 'ml.t2.medium' },
       /instanceType: received "ml\.t2\.medium"; allowed: a non-burstable instance type when autoScaling is set/],

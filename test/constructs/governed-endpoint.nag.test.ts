@@ -13,6 +13,7 @@ import { ModelSource } from '../../constructs/model-source';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { endpointProps } from '../helpers/fixtures';
 import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../helpers/nag';
+import { NagPack } from 'cdk-nag';
 
 type Configure = (stack: Stack) => Partial<GovernedEndpointProps>;
 
@@ -20,9 +21,25 @@ const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/frau
 const REASON = 'The container calls the feature store over the VPC; egress is limited by the security group (ticket ML-142).';
 const tier = (riskTier: RiskTier): Partial<GovernedEndpointProps> => ({ governance: { owner: 'o@example.com', purpose: 'triage', riskTier } });
 
+/** Where the user's own VPC goes when it is in the endpoint's stack: its findings are the user's, not the library's. */
+const USER_VPC = 'Vpc';
+
 const configurations: [string, Configure][] = [
   ['LOW tier on defaults', () => tier(RiskTier.LOW)],
+  ['LOW tier with two instances (all at once)', () => ({ ...tier(RiskTier.LOW), initialInstanceCount: 2 })],
+  ['MEDIUM tier on defaults', () => tier(RiskTier.MEDIUM)],
   ['HIGH tier', () => ({})],
+  ['rolled out linearly', () => ({ deployment: DeploymentPolicy.linear() })],
+  ['rolled out with a rolling update', () => ({ deployment: DeploymentPolicy.rolling() })],
+  ['with autoscaling', () => ({ autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 100 } })],
+  ['next to a second endpoint sharing the stack\'s foundation', (stack) => {
+    new GovernedEndpoint(stack, 'Triage', endpointProps(tier(RiskTier.MEDIUM)));
+    return {};
+  }],
+  ['in isolated subnets of a VPC in the same stack', (stack) => ({
+    vpc: new ec2.Vpc(stack, USER_VPC, { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  })],
   // The VPC belongs to the user's network stack; the packs review the endpoint's stack.
   ['in a VPC from another stack', (stack) => ({
     vpc: new ec2.Vpc(new Stack(stack.node.scope as App, 'Network'), 'Vpc', { maxAzs: 2, natGateways: 1 }),
@@ -52,21 +69,26 @@ function synth(configure: Configure): Stack {
   return stack;
 }
 
+/** The findings of `packs` on the library's resources (the user's own VPC excluded). */
+function findings(stack: Stack, packs: NagPack[] = [...compliancePacks(), new AiGovernanceChecks()]) {
+  return unacknowledgedFindings(stack, packs).filter((f) => !f.path.startsWith(`${stack.node.path}/${USER_VPC}/`));
+}
+
 /** Findings the packs raise when acknowledgements are ignored. */
 function rawFindings(stack: Stack): { rule: string; path: string }[] {
   const packs = [...compliancePacks(), new AiGovernanceChecks()];
   for (const pack of packs) {
     (pack as any).isAcknowledged = () => false;
   }
-  return unacknowledgedFindings(stack, packs).map((f) => ({ rule: f.rule, path: f.path }));
+  return findings(stack, packs).map((f) => ({ rule: f.rule, path: f.path }));
 }
 
-describe.each(configurations)('GovernedEndpoint %s under AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1 and AiGovernance', (_name, configure) => {
-  test('has zero unacknowledged errors and warnings', () => {
-    expect(unacknowledgedFindings(synth(configure), [...compliancePacks(), new AiGovernanceChecks()])).toEqual([]);
+describe.each(configurations)('GIVEN GovernedEndpoint %s WHEN AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1 and AiGovernance review it', (_name, configure) => {
+  test('THEN there are zero unacknowledged errors and warnings', () => {
+    expect(findings(synth(configure))).toEqual([]);
   });
 
-  test('acknowledges only findings that fire, one finding at a time, each with a reason', () => {
+  test('THEN it acknowledges only findings that fire, one finding at a time, each with a reason', () => {
     // GIVEN the findings the packs would raise if nothing were acknowledged
     const stack = synth(configure);
     const raw = rawFindings(stack);
@@ -83,7 +105,7 @@ describe.each(configurations)('GovernedEndpoint %s under AwsSolutions, NIST 800-
   });
 });
 
-test('the default HIGH-tier endpoint does carry acknowledgements, so the check above is not vacuous', () => {
+test('GIVEN the default HIGH-tier endpoint WHEN its acknowledgements are counted THEN there are some, so the check above is not vacuous', () => {
   const stack = synth(() => ({}));
   expect(acknowledgements(stack).length).toBeGreaterThanOrEqual(5);
   expect(rawFindings(stack).length).toBeGreaterThanOrEqual(5);
@@ -156,4 +178,34 @@ test('GIVEN any test WHEN it creates an App THEN the App has the context of cdk.
     expect({ key, value: app.node.tryGetContext(key) }).toEqual({ key, value });
   }
   expect(context['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+});
+
+describe('GIVEN an invoke grant or an escape-hatch change the AiGovernance pack must see', () => {
+  const governance = (stack: Stack) => findings(stack, [new AiGovernanceChecks()]).map((f) => `${f.rule} ${f.severity}`);
+  const caller = (stack: Stack) => new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+  test('WHEN a role is granted invoke with grantInvoke THEN the grant carries the pause deny and nothing is reported', () => {
+    const stack = synth(() => ({}));
+    (stack.node.findChild('Scoring') as GovernedEndpoint).grantInvoke(caller(stack));
+    expect(governance(stack)).toEqual([]);
+  });
+
+  test('WHEN a role is granted invoke by hand, without the deny THEN the pause would not stop it, and the kill-switch rule says so', () => {
+    const stack = synth(() => ({}));
+    caller(stack).addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources: [(stack.node.findChild('Scoring') as GovernedEndpoint).endpointArn] }));
+    expect(governance(stack)).toEqual(['AiGovernance-EndpointKillSwitch error']);
+  });
+
+  test('WHEN network isolation is turned off through the escape hatch, with no recorded reason THEN the pack warns', () => {
+    const stack = synth(() => ({}));
+    (stack.node.findChild('Scoring') as GovernedEndpoint).cfnModel.enableNetworkIsolation = false;
+    expect(governance(stack)).toEqual(['AiGovernance-ModelNetworkIsolation warning']);
+  });
+
+  test('WHEN a LOW-tier endpoint runs one instance THEN the endpoint config acknowledges the LOW-tier instance warning, and with two it does not', () => {
+    const one = synth(() => tier(RiskTier.LOW));
+    expect(acknowledgements(one).filter((a) => a.id === 'AiGovernance-EndpointConfigInstanceCountLowTier').map((a) => a.path)).toEqual(['NagStack/Scoring/EndpointConfig']);
+    const two = synth(() => ({ ...tier(RiskTier.LOW), initialInstanceCount: 2 }));
+    expect(acknowledgements(two).filter((a) => a.id === 'AiGovernance-EndpointConfigInstanceCountLowTier')).toEqual([]);
+  });
 });

@@ -28,9 +28,12 @@ describe('GovernedEndpoint rejects bad input at synth, naming the prop, the valu
     ['a fractional instance count', { governance: low, initialInstanceCount: 1.5 }, /initialInstanceCount: received 1\.5; allowed: a whole number from 1 to 2147483647/],
     ['one instance on MEDIUM tier', { governance: medium, initialInstanceCount: 1 }, /initialInstanceCount: received 1; allowed: a whole number from 2 to 2147483647 for MEDIUM tier/],
     ['one instance on HIGH tier', { initialInstanceCount: 1 }, /initialInstanceCount: received 1; allowed: a whole number from 2 to 2147483647 for HIGH tier/],
-    ['sampling above 100', { governance: low, dataCapture: { samplingPercentage: 101 } }, /dataCapture\.samplingPercentage: received 101; allowed: a whole number from 20 to 100/],
-    ['negative sampling', { governance: low, dataCapture: { samplingPercentage: -1 } }, /dataCapture\.samplingPercentage: received -1; allowed: a whole number from 20 to 100/],
-    ['less than full capture on HIGH tier', { dataCapture: { samplingPercentage: 50 } }, /dataCapture\.samplingPercentage: received 50; allowed: 100 for HIGH tier/],
+    ['sampling above 100', { governance: low, captureSamplingPercentage: 101 }, /captureSamplingPercentage: received 101; allowed: a whole number from 20 to 100/],
+    ['negative sampling', { governance: low, captureSamplingPercentage: -1 }, /captureSamplingPercentage: received -1; allowed: a whole number from 20 to 100/],
+    ['less than full capture on HIGH tier', { captureSamplingPercentage: 50 }, /captureSamplingPercentage: received 50; allowed: 100 for HIGH tier/],
+    ['sampling below the floor, in the deprecated spelling', { governance: low, dataCapture: { samplingPercentage: 10 } }, /dataCapture\.samplingPercentage: received 10; allowed: a whole number from 20 to 100/],
+    ['both spellings of the sampling, disagreeing', { captureSamplingPercentage: 100, dataCapture: { samplingPercentage: 50 } },
+      /dataCapture\.samplingPercentage: received 50; allowed: unset, or the value of captureSamplingPercentage \(100\): dataCapture\.samplingPercentage is its deprecated spelling/],
     ['log retention below 180 days', { logRetention: logs.RetentionDays.THREE_MONTHS }, /logRetention: received 90; allowed: at least 180 days, as CloudWatch Logs takes them: one of 180, 365, 400/],
     ['an endpoint name with underscores', { endpointName: 'fraud_scoring' }, /endpointName: received "fraud_scoring"; allowed: 1 to 63 letters, digits and hyphens/],
     ['an endpoint name starting with a hyphen', { endpointName: '-fraud' }, /endpointName: received "-fraud"/],
@@ -82,7 +85,7 @@ describe('GovernedEndpoint rejects bad input at synth, naming the prop, the valu
       instanceType: param('Type'),
       initialInstanceCount: new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber,
       governance: { owner: param('Owner'), purpose: param('Purpose'), riskTier: RiskTier.HIGH },
-      dataCapture: { samplingPercentage: Lazy.number({ produce: () => 100 }) },
+      captureSamplingPercentage: Lazy.number({ produce: () => 100 }),
       model: ModelSource.fromArtifact({ image: ModelImage.fromUri(param('Image')), artifact: ModelArtifact.fromS3Url(param('Artifact')) }),
     }))).not.toThrow();
   });
@@ -182,28 +185,70 @@ describe('GovernedEndpoint checks the props of the parts it creates with its own
   });
 });
 
-describe('the parts, used on their own, still validate their props', () => {
-  test('EndpointAlarms', () => {
+describe('GIVEN a part built on its own, not by an endpoint', () => {
+  test('WHEN EndpointAlarms get a bad threshold THEN they throw their own error, naming their own prop', () => {
     const stack = newStack();
     const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     expect(() => new EndpointAlarms(stack, 'Alarms', {
       endpointName: 'fraud-scoring', variantName: 'primary', instanceType: 'ml.m5.large', encryptionKey, serverErrorRate: { threshold: 2 },
-    })).toThrow(/^EndpointAlarms at 'TestStack\/Alarms' has invalid props:\n {2}- alarms\.serverErrorRate\.threshold: received 2; allowed: 0 to 1/);
+    })).toThrow(/^EndpointAlarms at 'TestStack\/Alarms' has invalid props:\n {2}- serverErrorRate\.threshold: received 2; allowed: 0 to 1/);
   });
 
-  test('EndpointAutoScaling', () => {
+  test('WHEN EndpointAutoScaling gets a minimum below the tier floor THEN it throws its own error, naming its own prop', () => {
     expect(() => new EndpointAutoScaling(newStack(), 'Scaling', {
       endpointName: 'fraud-scoring', variantName: 'primary', instanceType: 'ml.m5.large', initialInstanceCount: 2, riskTier: RiskTier.HIGH,
       minCapacity: 1, maxCapacity: 4, targetInvocationsPerInstance: 100,
-    })).toThrow(/^EndpointAutoScaling at 'TestStack\/Scaling' has invalid props:\n {2}- autoScaling\.minCapacity: received 1; allowed: a whole number from 2/);
+    })).toThrow(/^EndpointAutoScaling at 'TestStack\/Scaling' has invalid props:\n {2}- minCapacity: received 1; allowed: a whole number from 2/);
   });
 
-  test('KillSwitch', () => {
+  test('WHEN EndpointAutoScaling runs on a burstable type with an initial count outside its range THEN the messages name its own props', () => {
+    expect(() => new EndpointAutoScaling(newStack(), 'Scaling', {
+      endpointName: 'fraud-scoring', variantName: 'primary', instanceType: 'ml.t2.medium', initialInstanceCount: 5, riskTier: RiskTier.LOW,
+      minCapacity: 1, maxCapacity: 4, targetInvocationsPerInstance: 100,
+    })).toThrow(/instanceType: received "ml\.t2\.medium"; allowed: a non-burstable instance type: SageMaker cannot[\s\S]*initialInstanceCount: received 5; allowed: a count within minCapacity \(1\) and maxCapacity \(4\)/);
+  });
+
+  test('WHEN a KillSwitch gets a reserved parameter name THEN it throws its own error, naming its own prop', () => {
     const stack = newStack();
     const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     expect(() => new KillSwitch(stack, 'Switch', {
       endpointName: 'fraud-scoring', endpointArn: 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/fraud-scoring', encryptionKey, parameterName: 'aws-pause',
-    })).toThrow(/^KillSwitch at 'TestStack\/Switch' has invalid props:\n {2}- killSwitch\.parameterName: received "aws-pause"/);
+    })).toThrow(/^KillSwitch at 'TestStack\/Switch' has invalid props:\n {2}- parameterName: received "aws-pause"/);
+  });
+
+  test('WHEN an EvidenceStore gets Object Lock options with Object Lock off THEN it throws its own error, naming its own props', () => {
+    const stack = newStack();
+    const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    expect(() => new EvidenceStore(stack, 'Evidence', { encryptionKey, objectLock: false, objectLockRetention: Duration.days(30) }))
+      .toThrow(/^EvidenceStore at 'TestStack\/Evidence' has invalid props:\n {2}- objectLockRetention: received "Duration.days\(30\)"; allowed: only with objectLock on/);
+  });
+});
+
+describe('GIVEN an endpoint whose props are all valid', () => {
+  test('WHEN it is built THEN its parts take the settings it resolved and do not check their props a second time', () => {
+    // GIVEN a spy on every part's own resolution
+    const spies = [
+      jest.spyOn(EndpointAlarms, '_resolve'), jest.spyOn(EndpointAutoScaling, '_resolve'), jest.spyOn(KillSwitch, '_resolve'),
+      jest.spyOn(DeploymentPolicy.prototype, '_resolve'),
+    ];
+    try {
+      // WHEN an endpoint with alarms, a deployment policy, autoscaling and a kill switch is built
+      build({ autoScaling: { maxCapacity: 4, targetInvocationsPerInstance: 100 }, deployment: DeploymentPolicy.linear() })();
+      // THEN each part's options were resolved exactly once, by the endpoint
+      expect(spies.map((s) => s.mock.calls.map((c) => c[1]))).toEqual([['alarms'], ['autoScaling'], ['killSwitch'], ['deployment']]);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+  });
+
+  test('WHEN a foundation is built THEN its evidence store takes the settings the foundation resolved', () => {
+    const spy = jest.spyOn(EvidenceStore, '_resolve');
+    try {
+      new GovernanceFoundation(newStack(), 'Foundation', { evidenceExpiration: Duration.days(400) });
+      expect(spy.mock.calls.map((c) => c[2]?.expiration)).toEqual(['evidenceExpiration']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

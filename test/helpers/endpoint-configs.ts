@@ -8,8 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fc from 'fast-check';
 import { Capacity, DeploymentPolicy } from '../../constructs/deployment-policy';
-import { MINIMUM_LOG_RETENTION_DAYS } from '../../constructs/private/endpoint-validation';
-import { minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../../lib/policy/governance';
+import { MINIMUM_LOG_RETENTION_DAYS, minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../../lib/policy/governance';
 
 /** Every SageMaker production-variant instance type, as the AWS SDK defines them. */
 export const INSTANCE_TYPES: readonly string[] = Object.values(ProductionVariantInstanceType);

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3sdk from '@aws-sdk/client-s3';
 import * as sagemakerSdk from '@aws-sdk/client-sagemaker';
 import { renderAwsLimits } from '../../bin/generate-aws-limits';
+import { CapacityType, DeploymentStrategy } from '../../constructs/deployment-policy';
 import { ObjectLockMode } from '../../constructs/evidence-store';
 import {
   LOG_RETENTION_DAYS, OBJECT_LOCK_RETENTION_MODES, PRODUCTION_VARIANT_INSTANCE_TYPES, SAGEMAKER_SDK_SOURCE,
@@ -34,8 +35,8 @@ describe('the AWS limits generated from AWS\'s own definitions', () => {
   });
 
   test('GIVEN the deployment and capture values the library renders WHEN compared with the SDK enums THEN SageMaker knows each', () => {
-    expect(TRAFFIC_ROUTING_CONFIG_TYPES).toEqual(expect.arrayContaining(['ALL_AT_ONCE', 'CANARY', 'LINEAR']));
-    expect(CAPACITY_SIZE_TYPES).toEqual(expect.arrayContaining(['CAPACITY_PERCENT', 'INSTANCE_COUNT']));
+    expect(TRAFFIC_ROUTING_CONFIG_TYPES).toEqual(expect.arrayContaining(Object.values(DeploymentStrategy).filter((s) => s !== DeploymentStrategy.ROLLING)));
+    expect([...CAPACITY_SIZE_TYPES].sort()).toEqual(Object.values(CapacityType).sort());
     expect(CAPTURE_MODES).toEqual(expect.arrayContaining(['Input', 'Output']));
   });
 
