@@ -1,31 +1,9 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { asList, isIntrinsic } from './cfn-values';
+import { RISK_TIERS, RiskTier, TierFloors, tierFloors } from '../policy/governance';
+import { AppIndex, IndexedResource, ResourceTypes } from './app-index';
+import { asList, flatten, isIntrinsic, read, UNRESOLVED } from './cfn-values';
 import { PolicyDocumentIndex } from './policy-documents';
-
-/** CloudFormation resource types the governance rules read. */
-export const ResourceTypes = {
-  ENDPOINT: 'AWS::SageMaker::Endpoint',
-  ENDPOINT_CONFIG: 'AWS::SageMaker::EndpointConfig',
-  MODEL: 'AWS::SageMaker::Model',
-  ALARM: 'AWS::CloudWatch::Alarm',
-  COMPOSITE_ALARM: 'AWS::CloudWatch::CompositeAlarm',
-  LOG_GROUP: 'AWS::Logs::LogGroup',
-  SSM_PARAMETER: 'AWS::SSM::Parameter',
-  ROLE: 'AWS::IAM::Role',
-  USER: 'AWS::IAM::User',
-  GROUP: 'AWS::IAM::Group',
-  POLICY: 'AWS::IAM::Policy',
-  MANAGED_POLICY: 'AWS::IAM::ManagedPolicy',
-  BUCKET: 'AWS::S3::Bucket',
-  BUCKET_POLICY: 'AWS::S3::BucketPolicy',
-  KMS_KEY: 'AWS::KMS::Key',
-  APPROVAL_GATE: 'Custom::ModelApprovalGate',
-} as const;
-
-/** The risk tiers a `risk-tier` tag may carry. */
-export const RISK_TIERS = ['LOW', 'MEDIUM', 'HIGH'] as const;
 
 /** A risk tier read from a tag: a known tier, `MISSING` (absent or not a tier) or `UNRESOLVED` (a token). */
 export type TierReading = 'LOW' | 'MEDIUM' | 'HIGH' | 'MISSING' | 'UNRESOLVED';
@@ -50,154 +28,37 @@ export interface GovernanceRuleSettings {
   readonly highRiskMinimumSamplingPercentage: number;
   /** Shortest log retention, days. */
   readonly minimumLogRetentionDays: number;
+  /** Shortest evidence retention, days: evidence buckets may not expire records sooner. */
+  readonly minimumEvidenceRetentionDays: number;
   /** Fewest instances per production variant. */
   readonly minimumInstanceCount: number;
 }
 
-/** One CloudFormation resource of the app, with its template properties resolved in its own stack. */
-export interface IndexedResource {
-  /** The L1 construct. */
-  readonly node: CfnResource;
-  /** Its stack. */
-  readonly stack: Stack;
-  /** Its logical ID in the stack's template. */
-  readonly logicalId: string;
-  /** Its CloudFormation type. */
-  readonly type: string;
-  /**
-   * `Properties` as the template will hold them (overrides and tags applied), resolved in the resource's stack.
-   * Empty when the resource cannot be rendered.
-   */
-  readonly props: Record<string, any>;
+/** Where an endpoint config captures inference data: buckets of the app, literal bucket names, or a token. */
+export interface CaptureDestination {
+  /** Buckets of the app the destination refers to (by reference or by literal `BucketName`). */
+  readonly buckets: IndexedResource[];
+  /** The bucket name, when the destination is a literal `s3://<name>/...` URI. */
+  readonly bucketName?: string;
+  /** Whether the destination is set at all. */
+  readonly defined: boolean;
 }
 
 /**
- * A read-only index of every CloudFormation resource in an app, built once per pack run, plus the
- * settings of the pack. Rules use it to follow references between resources (endpoint to config
- * to model to role, rollback alarms, kill-switch parameters), across stacks too.
+ * The app index plus the pack's settings and the relations the governance rules follow: endpoint to config to
+ * models, log groups, evidence buckets and alarms; tiers; IAM policy documents. Built once per pack run.
  */
-export class GovernanceContext {
+export class GovernanceContext extends AppIndex {
   /** Index every resource under the root of `scope`. */
   public static of(scope: IConstruct, settings: GovernanceRuleSettings): GovernanceContext {
     return new GovernanceContext(scope.node.root, settings);
   }
 
-  private readonly resources = new Map<CfnResource, IndexedResource>();
-  private readonly byStack = new Map<Stack, Map<string, IndexedResource>>();
   private policyIndex?: PolicyDocumentIndex;
+  private capturedInto?: Map<IndexedResource, IndexedResource[]>;
 
   private constructor(root: IConstruct, public readonly settings: GovernanceRuleSettings) {
-    for (const c of root.node.findAll()) {
-      if (!CfnResource.isCfnResource(c)) {
-        continue;
-      }
-      const stack = Stack.of(c);
-      const logicalId = stack.resolve(c.logicalId) as string;
-      const entry: IndexedResource = { node: c, stack, logicalId, type: c.cfnResourceType, props: renderProperties(c, stack, logicalId) };
-      this.resources.set(c, entry);
-      let ids = this.byStack.get(stack);
-      if (!ids) {
-        ids = new Map();
-        this.byStack.set(stack, ids);
-      }
-      ids.set(logicalId, entry);
-    }
-  }
-
-  /** The indexed entry of a resource (indexing it now if it was added after the run began). */
-  public entry(node: CfnResource): IndexedResource {
-    const known = this.resources.get(node);
-    if (known) {
-      return known;
-    }
-    const stack = Stack.of(node);
-    const logicalId = stack.resolve(node.logicalId) as string;
-    return { node, stack, logicalId, type: node.cfnResourceType, props: renderProperties(node, stack, logicalId) };
-  }
-
-  /** Every resource of a CloudFormation type, in construct-tree order. */
-  public ofType(...types: string[]): IndexedResource[] {
-    return [...this.resources.values()].filter((r) => types.includes(r.type));
-  }
-
-  /** Every indexed resource. */
-  public all(): IndexedResource[] {
-    return [...this.resources.values()];
-  }
-
-  /**
-   * The app's resources a resolved value refers to: `Ref` and `Fn::GetAtt` in the same stack,
-   * `${Logical}` in `Fn::Sub`, and `Fn::ImportValue` of another stack's export of that resource.
-   */
-  public referencedBy(value: unknown, from: IndexedResource): IndexedResource[] {
-    const found = new Set<IndexedResource>();
-    const local = this.byStack.get(from.stack);
-    const visit = (v: unknown): void => {
-      if (Array.isArray(v)) {
-        v.forEach(visit);
-        return;
-      }
-      if (v === null || typeof v !== 'object') {
-        return;
-      }
-      const obj = v as Record<string, unknown>;
-      if (typeof obj.Ref === 'string') {
-        const hit = local?.get(obj.Ref);
-        if (hit) found.add(hit);
-      }
-      const getAtt = obj['Fn::GetAtt'];
-      if (getAtt !== undefined) {
-        const id = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
-        const hit = typeof id === 'string' ? local?.get(id) : undefined;
-        if (hit) found.add(hit);
-      }
-      const sub = obj['Fn::Sub'];
-      const template = Array.isArray(sub) ? sub[0] : sub;
-      if (typeof template === 'string') {
-        for (const m of template.matchAll(/\$\{([^}.!]+)(?:\.[^}]*)?\}/g)) {
-          const hit = local?.get(m[1]);
-          if (hit) found.add(hit);
-        }
-      }
-      const imported = obj['Fn::ImportValue'];
-      if (typeof imported === 'string') {
-        this.exporters(imported).forEach((r) => found.add(r));
-      }
-      Object.values(obj).forEach(visit);
-    };
-    visit(value);
-    return [...found];
-  }
-
-  /** Whether a resolved value refers to `target` (see {@link referencedBy}). */
-  public refersTo(value: unknown, from: IndexedResource, target: IndexedResource): boolean {
-    return this.referencedBy(value, from).includes(target);
-  }
-
-  /** The tags of a resource, key to resolved value; `undefined` when the whole tag list is a token. */
-  public tags(resource: IndexedResource): Map<string, unknown> | undefined {
-    const raw = resource.props.Tags;
-    const out = new Map<string, unknown>();
-    if (raw === undefined) {
-      return out;
-    }
-    if (isIntrinsic(raw)) {
-      return undefined;
-    }
-    if (Array.isArray(raw)) {
-      for (const t of raw) {
-        if (t && typeof t === 'object' && typeof t.Key === 'string') {
-          out.set(t.Key, t.Value);
-        }
-      }
-      return out;
-    }
-    if (typeof raw === 'object') {
-      for (const [k, v] of Object.entries(raw)) {
-        out.set(k, v);
-      }
-    }
-    return out;
+    super(root);
   }
 
   /** The risk tier of one resource, read from its own risk-tier tag. */
@@ -255,6 +116,55 @@ export class GovernanceContext {
   }
 
   /**
+   * The log groups SageMaker writes an endpoint's logs to, when the app defines them:
+   * `/aws/sagemaker/Endpoints/<endpoint name>`, by literal name or by a reference to the endpoint.
+   */
+  public logGroupsOf(endpoint: IndexedResource): IndexedResource[] {
+    const name = endpoint.props.EndpointName;
+    const expected = typeof name === 'string' ? `/aws/sagemaker/Endpoints/${name}` : undefined;
+    return this.ofType(ResourceTypes.LOG_GROUP).filter((g) => {
+      const groupName = g.props.LogGroupName;
+      if (typeof groupName === 'string') {
+        return groupName === expected;
+      }
+      return groupName !== undefined && flatten(groupName).startsWith('/aws/sagemaker/Endpoints/') &&
+        (this.refersTo(groupName, g, endpoint) || flatten(groupName) === expected);
+    });
+  }
+
+  /** Where an endpoint config's `DataCaptureConfig.DestinationS3Uri` points. */
+  public captureDestination(config: IndexedResource): CaptureDestination {
+    const capture = config.props.DataCaptureConfig;
+    const uri = capture === undefined || isIntrinsic(capture) ? capture : capture.DestinationS3Uri;
+    if (uri === undefined) {
+      return { buckets: [], defined: false };
+    }
+    const referenced = this.referencedBy(uri, config).filter((r) => r.type === ResourceTypes.BUCKET);
+    // A literal bucket name, also inside a `Fn::Join` whose bucket part is literal: `s3://evidence/<Endpoint.Name>/`.
+    const bucketName = isIntrinsic(capture) ? undefined : /^s3:\/\/([^/<>*]+)(?:\/|$)/.exec(typeof uri === 'string' ? uri : flatten(uri))?.[1];
+    const named = bucketName === undefined ? [] : this.ofType(ResourceTypes.BUCKET).filter((b) => b.props.BucketName === bucketName);
+    return { buckets: [...new Set([...referenced, ...named])], bucketName, defined: true };
+  }
+
+  /** The evidence buckets of the app an endpoint config captures inference data into. */
+  public evidenceBucketsOf(config: IndexedResource): IndexedResource[] {
+    return this.captureDestination(config).buckets;
+  }
+
+  /** The endpoint configs that capture inference data into a bucket: what makes it an evidence bucket. */
+  public configsCapturingInto(bucket: IndexedResource): IndexedResource[] {
+    if (this.capturedInto === undefined) {
+      this.capturedInto = new Map();
+      for (const config of this.ofType(ResourceTypes.ENDPOINT_CONFIG)) {
+        for (const b of this.evidenceBucketsOf(config)) {
+          this.capturedInto.set(b, [...(this.capturedInto.get(b) ?? []), config]);
+        }
+      }
+    }
+    return this.capturedInto.get(bucket) ?? [];
+  }
+
+  /**
    * The alarms of the app an alarm name refers to: a `Ref` to an alarm (which returns its name),
    * an import of one, or a literal equal to an alarm's `AlarmName`. `undefined` when the name is a
    * token the pack cannot follow (a parameter, an import from outside the app).
@@ -271,33 +181,47 @@ export class GovernanceContext {
     return name === undefined ? [] : undefined;
   }
 
+  /** The alarms an endpoint's `DeploymentConfig.AutoRollbackConfiguration` names; `unresolved` when a name is a token. */
+  public rollbackAlarmsOf(endpoint: IndexedResource): { alarms: IndexedResource[]; unknown: string[]; unresolved: boolean } {
+    const found = new Set<IndexedResource>();
+    const unknown: string[] = [];
+    const names = read(endpoint.props, 'DeploymentConfig', 'AutoRollbackConfiguration', 'Alarms');
+    let unresolved = names === UNRESOLVED;
+    for (const alarm of names === UNRESOLVED ? [] : asList(names)) {
+      if (isIntrinsic(alarm) || !alarm || typeof alarm !== 'object') {
+        unresolved = true;
+        continue;
+      }
+      const name = (alarm as Record<string, unknown>).AlarmName;
+      const matches = this.alarmsNamed(name, endpoint);
+      if (matches === undefined) {
+        unresolved = true;
+      } else if (matches.length === 0) {
+        unknown.push(flatten(name));
+      } else {
+        matches.forEach((m) => found.add(m));
+      }
+    }
+    return { alarms: [...found], unknown, unresolved };
+  }
+
+  /**
+   * The metric alarms of the app that watch an endpoint: a metric (or a metric of a math expression) with the
+   * dimension `EndpointName` equal to the endpoint's name or a reference to it, and the rollback alarms it names.
+   */
+  public alarmsWatching(endpoint: IndexedResource): IndexedResource[] {
+    const name = endpoint.props.EndpointName;
+    const onEndpoint = (dims: unknown, alarm: IndexedResource) => asList(dims).some((d: any) =>
+      d?.Name === 'EndpointName' && (this.refersTo(d.Value, alarm, endpoint) || (typeof name === 'string' && d.Value === name)));
+    const watching = this.ofType(ResourceTypes.ALARM).filter((a) =>
+      onEndpoint(a.props.Dimensions, a) || asList(a.props.Metrics).some((m: any) => onEndpoint(m?.MetricStat?.Metric?.Dimensions, a)));
+    return [...new Set([...watching, ...this.rollbackAlarmsOf(endpoint).alarms])];
+  }
+
   /** The IAM policy documents of the app and the principals they apply to. */
   public get policies(): PolicyDocumentIndex {
     this.policyIndex ??= new PolicyDocumentIndex(this);
     return this.policyIndex;
-  }
-
-  /** How a report names a resource seen from `from`: its logical ID, prefixed by its stack when that differs. */
-  public label(resource: IndexedResource, from?: IndexedResource): string {
-    return from && from.stack !== resource.stack ? `${resource.stack.stackName}/${resource.logicalId}` : resource.logicalId;
-  }
-
-  /** Resources in other stacks whose export this import name is (`<Stack>:ExportsOutputRef<Logical>...`). */
-  private exporters(exportName: string): IndexedResource[] {
-    const out: IndexedResource[] = [];
-    for (const [stack, ids] of this.byStack) {
-      const prefix = `${stack.stackName}:ExportsOutput`;
-      if (!exportName.startsWith(prefix)) {
-        continue;
-      }
-      const rest = exportName.slice(prefix.length);
-      for (const [id, entry] of ids) {
-        if (rest.startsWith(`Ref${id}`) || rest.startsWith(`FnGetAtt${id}`)) {
-          out.push(entry);
-        }
-      }
-    }
-    return out;
   }
 }
 
@@ -311,13 +235,9 @@ export function strictest(readings: TierReading[]): TierReading {
   return 'MISSING';
 }
 
-function renderProperties(node: CfnResource, stack: Stack, logicalId: string): Record<string, any> {
-  try {
-    const rendered = stack.resolve(node._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, any> }> };
-    return rendered.Resources?.[logicalId]?.Properties ?? {};
-  } catch {
-    return {};
-  }
+/** The floors of the tier a reading names, a missing tier counting as HIGH; undefined when the tier is a token. */
+export function floorsOf(tier: TierReading): TierFloors | undefined {
+  return tier === 'UNRESOLVED' ? undefined : tierFloors(tier === 'MISSING' ? RiskTier.HIGH : tier as RiskTier);
 }
 
 /** A rule's verdict on one resource, with the resources that implement the control and a short explanation. */
@@ -328,9 +248,6 @@ export interface Assessment {
   /** The resources that implement the control (or should), for the report. */
   readonly evidence: IndexedResource[];
 }
-
-/** A rule of the AI governance pack: a cdk-nag rule that also reads the app index and the pack settings. */
-export type GovernanceRule = (node: CfnResource, ctx: GovernanceContext) => NagRuleResult;
 
 /** Shorthands for building assessments. */
 export const verdict = {

@@ -1,5 +1,5 @@
 import { asList, flatten, globMatch, isIntrinsic } from './cfn-values';
-import type { GovernanceContext, IndexedResource } from './governance-context';
+import { AppIndex, IndexedResource, ResourceTypes } from './app-index';
 
 /** One IAM policy statement, normalised: lists everywhere, intrinsics kept as they are. */
 export interface Statement {
@@ -19,14 +19,14 @@ export interface AttachedDocument {
   readonly principals: string[];
 }
 
-const PRINCIPAL_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
-const PRINCIPAL_NAME_PROP: Record<string, string> = { 'AWS::IAM::Role': 'RoleName', 'AWS::IAM::User': 'UserName', 'AWS::IAM::Group': 'GroupName' };
+const PRINCIPAL_TYPES = [ResourceTypes.ROLE, ResourceTypes.USER, ResourceTypes.GROUP];
+const PRINCIPAL_NAME_PROP: Record<string, string> = { [ResourceTypes.ROLE]: 'RoleName', [ResourceTypes.USER]: 'UserName', [ResourceTypes.GROUP]: 'GroupName' };
 
 /** Every IAM policy document of an app, with what it is attached to. */
 export class PolicyDocumentIndex {
   public readonly documents: AttachedDocument[] = [];
 
-  constructor(private readonly ctx: GovernanceContext) {
+  constructor(private readonly ctx: AppIndex) {
     const principals = ctx.ofType(...PRINCIPAL_TYPES);
     const keyOf = (r: IndexedResource) => `${r.stack.stackName}/${r.logicalId}`;
     const attachedTo = (holder: IndexedResource, prop: string, type: string): string[] =>
@@ -39,14 +39,14 @@ export class PolicyDocumentIndex {
         return refs.length > 0 ? refs.map(keyOf) : [`${type}:${flatten(v)}`];
       });
 
-    for (const holder of ctx.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
+    for (const holder of ctx.ofType(ResourceTypes.POLICY, ResourceTypes.MANAGED_POLICY)) {
       const attached = [
-        ...attachedTo(holder, 'Roles', 'AWS::IAM::Role'),
-        ...attachedTo(holder, 'Users', 'AWS::IAM::User'),
-        ...attachedTo(holder, 'Groups', 'AWS::IAM::Group'),
+        ...attachedTo(holder, 'Roles', ResourceTypes.ROLE),
+        ...attachedTo(holder, 'Users', ResourceTypes.USER),
+        ...attachedTo(holder, 'Groups', ResourceTypes.GROUP),
       ];
       // A managed policy can also be attached from the principal's side (ManagedPolicyArns).
-      if (holder.type === 'AWS::IAM::ManagedPolicy') {
+      if (holder.type === ResourceTypes.MANAGED_POLICY) {
         for (const p of principals) {
           if (asList(p.props.ManagedPolicyArns).some((arn) => ctx.refersTo(arn, p, holder))) {
             attached.push(keyOf(p));
@@ -136,7 +136,7 @@ export function conditionValues(statement: Statement, operators: string[], key: 
  * Whether a statement's `Resource` covers an endpoint of the app: `*`, an ARN pattern matching
  * `endpoint/<name>`, or a reference to the endpoint (also through `Fn::Join`, `Fn::Sub` or an import).
  */
-export function coversEndpoint(ctx: GovernanceContext, holder: IndexedResource, statement: Statement, endpoint: IndexedResource): boolean {
+export function coversEndpoint(ctx: AppIndex, holder: IndexedResource, statement: Statement, endpoint: IndexedResource): boolean {
   const name = typeof endpoint.props.EndpointName === 'string' ? endpoint.props.EndpointName : undefined;
   return statement.resources.some((r) => {
     if (typeof r !== 'string' && ctx.refersTo(r, holder, endpoint)) {

@@ -1,3 +1,10 @@
+/**
+ * lib/report: the governance report, a view over the AiGovernance pack and the control catalogue. This file is the
+ * construct that writes it at synth; `report-document.ts` builds it (endpoints and each pack's results),
+ * `assess-endpoint.ts` shows each catalogue control of an endpoint as the results of the rules that judge it, and
+ * `render-markdown.ts` renders it. It judges nothing itself. Imports `lib/policy`, `lib/nag`, aws-cdk-lib, cdk-nag,
+ * constructs and node's fs and path; never `constructs/`.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import { attachCustomSynthesis, ISynthesisSession } from 'aws-cdk-lib';
@@ -26,8 +33,9 @@ export interface GovernanceReportProps {
 
 /**
  * Writes `governance-report.json` and `governance-report.md` into the cloud assembly (`cdk.out/`) at
- * synth: per SageMaker endpoint its owner, purpose and risk tier, every governance control present or
- * absent with the logical IDs implementing it and the reference it satisfies, a deployment-readiness
+ * synth: per SageMaker endpoint its owner, purpose and risk tier, every control of the catalogue with the
+ * results of the `AiGovernance` rules that judge it (compliant, non-compliant, acknowledged with its reason, or
+ * not applicable), the logical IDs involved and the references it answers to, a deployment-readiness
  * checklist, and the findings and acknowledgements (with reasons) of each nag pack.
  *
  * The files are written by this construct's own synthesis step, before CDK runs validation plugins,

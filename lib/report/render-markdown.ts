@@ -1,4 +1,4 @@
-import { ControlStatus } from './assess-endpoint';
+import { ControlResult, ControlStatus } from './assess-endpoint';
 import { GovernanceReportDocument } from './report-document';
 
 const STATUS: Record<ControlStatus, string> = {
@@ -6,7 +6,6 @@ const STATUS: Record<ControlStatus, string> = {
   'absent': '**absent**',
   'acknowledged': 'acknowledged',
   'not-applicable': 'n/a',
-  'unknown': 'unknown (token)',
 };
 
 /** Most logical IDs a table cell lists before "+N more" (the JSON has all of them). */
@@ -40,9 +39,9 @@ export function renderGovernanceReportMarkdown(doc: GovernanceReportDocument): s
       '',
       ...e.readiness.map((r) => `- [${r.ready ? 'x' : ' '}] ${r.item}: ${r.detail}`),
       '',
-      '| Control | Status | Detail | Implemented by | Reference |',
-      '|---|---|---|---|---|',
-      ...e.controls.map((c) => `| ${c.id} | ${STATUS[c.status]} | ${cell(c.detail)} | ${ids(c.resources)} | ${cell(c.reference)} |`),
+      '| Control | Status | Detail | Implemented by | Judged by | Reference |',
+      '|---|---|---|---|---|---|',
+      ...e.controls.map((c) => `| ${c.id} | ${STATUS[c.status]} | ${cell(c.detail)} | ${ids(c.resources)} | ${rules(c)} | ${cell(c.reference)} |`),
     );
   }
 
@@ -85,6 +84,11 @@ export function renderGovernanceReportMarkdown(doc: GovernanceReportDocument): s
 /** Text safe inside a table cell or list item: no pipes or line breaks. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** The rules that judge the control, by name (the pack prefix is the same for all). */
+function rules(c: ControlResult): string {
+  return c.rules.map((r) => `\`${r.replace(/^[^-]+-/, '')}\``).join(', ') || '-';
 }
 
 function ids(resources: string[]): string {

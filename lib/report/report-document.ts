@@ -2,7 +2,8 @@ import { Validations } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AI_GOVERNANCE_DEFAULTS, AiGovernanceChecks } from '../nag/ai-governance-checks';
-import { GovernanceContext, ResourceTypes } from '../nag/governance-context';
+import { ResourceTypes } from '../nag/app-index';
+import { GovernanceContext } from '../nag/governance-context';
 import { assessEndpoint, EndpointEntry } from './assess-endpoint';
 
 /** One unacknowledged finding of a pack. */

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagPack } from 'cdk-nag';
 import { DeploymentPolicy } from '../../constructs/deployment-policy';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
 import { RiskTier } from '../../lib/policy/governance';
@@ -13,7 +14,6 @@ import { ModelSource } from '../../constructs/model-source';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { endpointProps } from '../helpers/fixtures';
 import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../helpers/nag';
-import { NagPack } from 'cdk-nag';
 
 type Configure = (stack: Stack) => Partial<GovernedEndpointProps>;
 
@@ -92,14 +92,16 @@ describe.each(configurations)('GIVEN GovernedEndpoint %s WHEN AwsSolutions, NIST
     // GIVEN the findings the packs would raise if nothing were acknowledged
     const stack = synth(configure);
     const raw = rawFindings(stack);
-    // THEN every acknowledgement sits on the very resource with a real finding (the smallest construct)
-    for (const ack of acknowledgements(stack)) {
+    // THEN every acknowledgement of the library sits on the very resource with a real finding (the smallest construct);
+    // aws-cdk-lib itself acknowledges the hard-coded zones of a VPC in an environment-agnostic stack on the stack
+    const ofLibrary = acknowledgements(stack).filter((a) => !(a.path === stack.node.path && a.id === 'CloudFormation-Validate::W3010'));
+    for (const ack of ofLibrary) {
       const fired = raw.some((f) => f.rule === ack.id && f.path === ack.path);
       expect({ ack: ack.id, at: ack.path, fired }).toEqual({ ack: ack.id, at: ack.path, fired: true });
       expect(ack.reason.length).toBeGreaterThan(40);
     }
     // AND rules that report per-finding IDs are never acknowledged wholesale
-    for (const ack of acknowledgements(stack)) {
+    for (const ack of ofLibrary) {
       expect(ack.id).not.toMatch(/^AwsSolutions-IAM5$/);
     }
   });

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -111,6 +111,14 @@ export function checkBatch(batch: Batch): BatchResult {
     const index = m ? Number(m[1]) : undefined;
     failures.push({ index, config: index === undefined ? undefined : batch.endpoints[index], problem: `${problem} at ${constructPath}` });
   };
+
+  // A stack whose every configuration was refused holds no resource; CloudFormation would reject it (F0001), and
+  // it has nothing to check: leave it out of the app.
+  for (const stack of stacks) {
+    if (!stack.node.findAll().some(CfnResource.isCfnResource)) {
+      app.node.tryRemoveChild(stack.node.id);
+    }
+  }
 
   let assemblyDir: string;
   try {

@@ -2,10 +2,10 @@ import { CfnCondition, CfnParameter, CfnResource, Fn, Stack, Validations } from 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IApplyRule, NagMessageLevel } from 'cdk-nag';
-import { MINIMUM_LOG_RETENTION_DAYS } from '../../constructs/private/endpoint-validation';
-import { minimumInstanceCount, minimumSamplingPercentage, RiskTier } from '../../lib/policy/governance';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
-import { governanceFindings, governanceTags, killSwitchParameter, l1Endpoint, newStack, notifyingAlarm, rulesOn } from './kit';
+import { AI_GOVERNANCE_RULES } from '../../lib/nag/rules';
+import { referenceText, ruleReferences } from '../../lib/policy/controls';
+import { governanceFindings, governanceTags, governedL1Endpoint, killSwitchParameter, l1Endpoint, newStack, notifyingAlarm, rulesOn } from './kit';
 
 /** The pack, recording the rule IDs it applies instead of running them. */
 class RecordingPack extends AiGovernanceChecks {
@@ -17,8 +17,8 @@ class RecordingPack extends AiGovernanceChecks {
   }
 }
 
-describe('AiGovernanceChecks', () => {
-  test('the pack applies exactly these error and warning rules', () => {
+describe('GIVEN the AiGovernance pack', () => {
+  test('WHEN it checks a stack THEN it applies exactly these rules, at these levels', () => {
     // GIVEN the pack and one resource of any type
     const stack = newStack();
     new CfnResource(stack, 'AnyResource', { type: 'AWS::SNS::Topic' });
@@ -28,13 +28,20 @@ describe('AiGovernanceChecks', () => {
     // THEN it applies this list of rules, and only these
     expect(pack.errors.sort()).toEqual([
       'AiGovernance-AlarmActionEnabled',
+      'AiGovernance-EndpointAlarms',
       'AiGovernance-EndpointAutoRollback',
       'AiGovernance-EndpointConfigDataCapture',
       'AiGovernance-EndpointConfigInstanceCount',
       'AiGovernance-EndpointConfigVolumeKms',
+      'AiGovernance-EndpointEvidenceSnapshot',
       'AiGovernance-EndpointKillSwitch',
+      'AiGovernance-EndpointLogGroupRetained',
       'AiGovernance-EndpointOwnership',
       'AiGovernance-EndpointStagedRollout',
+      'AiGovernance-EvidenceBucketEncrypted',
+      'AiGovernance-EvidenceBucketImmutable',
+      'AiGovernance-EvidenceBucketRetention',
+      'AiGovernance-IamPassRoleScoped',
       'AiGovernance-LogGroupEncrypted',
       'AiGovernance-LogGroupRetention',
       'AiGovernance-ModelApprovalGate',
@@ -44,19 +51,30 @@ describe('AiGovernanceChecks', () => {
       'AiGovernance-EndpointConfigInstanceCountLowTier',
       'AiGovernance-ModelNetworkIsolation',
     ]);
+    // AND the rule list the report reads is the same list
+    expect(AI_GOVERNANCE_RULES.map((r) => `${AiGovernanceChecks.PACK_NAME}-${r.name}`).sort()).toEqual([...pack.errors, ...pack.warnings].sort());
   });
 
-  test('a plain L1 endpoint with an AWS-managed role gets one finding per missing control, each saying what to add', () => {
+  test('WHEN it checks a plain L1 endpoint governed in every control THEN it reports nothing', () => {
+    // GIVEN CfnModel + CfnEndpointConfig + CfnEndpoint with every control written by hand, no library construct
+    const stack = newStack();
+    governedL1Endpoint(stack);
+    // THEN the pack is satisfied without the library
+    expect(governanceFindings(stack).map((f) => `${f.rule} ${f.path}`)).toEqual([]);
+  });
+
+  test('WHEN it checks a plain L1 endpoint with an AWS-managed role THEN it reports one finding per missing control, each saying what to add', () => {
     // GIVEN CfnModel + CfnEndpointConfig + CfnEndpoint, one instance, a role with AmazonSageMakerFullAccess
     const stack = newStack();
     const { model, config, endpoint } = l1Endpoint(stack, 'Plain');
     // WHEN the pack runs
     const findings = governanceFindings(stack);
     // THEN each missing control is reported once, on the resource that lacks it
-    expect(rulesOn(findings, endpoint)).toEqual(['EndpointAutoRollback', 'EndpointKillSwitch', 'EndpointOwnership', 'EndpointStagedRollout']);
+    expect(rulesOn(findings, endpoint)).toEqual(['EndpointAlarms', 'EndpointAutoRollback', 'EndpointEvidenceSnapshot', 'EndpointKillSwitch',
+      'EndpointLogGroupRetained', 'EndpointOwnership', 'EndpointStagedRollout']);
     expect(rulesOn(findings, config)).toEqual(['EndpointConfigDataCapture', 'EndpointConfigInstanceCount', 'EndpointConfigVolumeKms']);
     expect(rulesOn(findings, model)).toEqual(['ModelExecutionRoleLeastPrivilege', 'ModelNetworkIsolation']);
-    expect(findings).toHaveLength(9);
+    expect(findings).toHaveLength(12);
     // AND network isolation is the only warning
     expect(findings.filter((f) => f.severity === 'warning').map((f) => f.rule)).toEqual(['ModelNetworkIsolation']);
     // AND every message tells the user what to add or set
@@ -70,19 +88,26 @@ describe('AiGovernanceChecks', () => {
     expect(messages.EndpointConfigInstanceCount).toContain('set InitialInstanceCount >= 2');
     expect(messages.ModelNetworkIsolation).toContain('set EnableNetworkIsolation to true');
     expect(messages.ModelExecutionRoleLeastPrivilege).toContain('replace them with a customer-managed policy');
+    expect(messages.EndpointAlarms).toContain('add alarms on its AWS/SageMaker metrics');
+    expect(messages.EndpointLogGroupRetained).toContain("add an AWS::Logs::LogGroup named '/aws/sagemaker/Endpoints/<EndpointName>'");
+    expect(messages.EndpointEvidenceSnapshot).toContain('allow one role');
   });
 
-  test('every message cites its reference', () => {
+  test('WHEN it reports a finding THEN the message ends with the references of the controls its rule judges, from the catalogue', () => {
     // GIVEN the findings on a plain L1 endpoint
     const stack = newStack();
     l1Endpoint(stack, 'Plain');
-    // THEN each message ends with the framework or control it mirrors, in parentheses
-    for (const f of governanceFindings(stack)) {
-      expect(f.message).toMatch(/\((NIST|EU AI Act|AWS Config|AwsSolutions|mirrors)\S* .*\)\.$/);
+    const findings = governanceFindings(stack);
+    expect(findings.length).toBeGreaterThan(5);
+    // THEN each message ends with its rule's catalogue references, in parentheses
+    for (const f of findings) {
+      const references = referenceText(ruleReferences(f.rule));
+      expect(references).not.toEqual('');
+      expect({ rule: f.rule, ending: f.message.slice(-references.length - 4) }).toEqual({ rule: f.rule, ending: ` (${references}).` });
     }
   });
 
-  test('tag keys, floors and instance count come from the props', () => {
+  test('WHEN props set tag keys, floors and instance count THEN the rules judge with them', () => {
     // GIVEN an endpoint tagged with the organisation's own keys, 2 instances, 50% capture on a MEDIUM tier
     const stack = newStack();
     const { endpoint, config } = l1Endpoint(stack, 'Custom', {
@@ -101,26 +126,12 @@ describe('AiGovernanceChecks', () => {
     expect(rulesOn(governanceFindings(stack, props), config)).not.toContain('EndpointConfigInstanceCount');
   });
 
-  test('the default floors are the ones GovernedEndpoint enforces, so an endpoint it accepts passes the pack', () => {
-    expect(new AiGovernanceChecks().settings).toMatchObject({
-      minimumSamplingPercentage: minimumSamplingPercentage(RiskTier.LOW),
-      highRiskMinimumSamplingPercentage: minimumSamplingPercentage(RiskTier.HIGH),
-      minimumLogRetentionDays: MINIMUM_LOG_RETENTION_DAYS,
-      minimumInstanceCount: minimumInstanceCount(RiskTier.MEDIUM),
-    });
-    // One setting judges LOW and MEDIUM capture, and one instance floor MEDIUM and HIGH: the tiers share them.
-    expect(minimumSamplingPercentage(RiskTier.MEDIUM)).toBe(minimumSamplingPercentage(RiskTier.LOW));
-    expect(minimumInstanceCount(RiskTier.HIGH)).toBe(minimumInstanceCount(RiskTier.MEDIUM));
-    // AND the floors are what README promises: 20% capture for LOW and MEDIUM, 100% for HIGH
-    expect([RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH].map(minimumSamplingPercentage)).toEqual([20, 20, 100]);
-  });
-
-  test('invalid props are rejected with every problem named', () => {
+  test('WHEN props are invalid THEN it refuses them, naming every problem', () => {
     expect(() => new AiGovernanceChecks(undefined, { ownerTagKey: '', minimumSamplingPercentage: 120, minimumLogRetentionDays: 0 }))
       .toThrow(/ownerTagKey: received ""; allowed: a tag key[\s\S]*minimumSamplingPercentage: received 120; allowed: a whole number from 0 to 100[\s\S]*minimumLogRetentionDays: received 0/);
   });
 
-  test('registered as a validation plugin, it fails synth on an ungoverned endpoint', () => {
+  test('WHEN registered as a validation plugin THEN it fails synth on an ungoverned endpoint', () => {
     // GIVEN an app with the pack registered and a plain L1 endpoint
     const stack = newStack();
     l1Endpoint(stack, 'Plain');
@@ -129,10 +140,10 @@ describe('AiGovernanceChecks', () => {
     expect(() => (stack.node.root as any).synth()).toThrow(/AiGovernance-EndpointOwnership/);
   });
 
-  describe('never throws on values it cannot resolve', () => {
+  describe('WHEN values cannot be resolved at synth THEN no rule throws', () => {
     const threw = (findings: { message: string }[]) => findings.filter((f) => f.message.startsWith('Rule threw an error'));
 
-    test('CloudFormation parameters everywhere', () => {
+    test('GIVEN CloudFormation parameters everywhere', () => {
       // GIVEN an endpoint whose tags, instance type and count, capture, retention and actions are parameters
       const stack = newStack();
       const p = (id: string, type = 'String') => new CfnParameter(stack, id, { type });
@@ -160,15 +171,16 @@ describe('AiGovernanceChecks', () => {
       new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: p('Retention', 'Number').valueAsNumber, kmsKeyId: p('LogKey').valueAsString });
       // WHEN the pack runs
       const findings = governanceFindings(stack);
-      // THEN no rule throws, and nothing that depends on a parameter is judged
+      // THEN no rule throws, and nothing that depends on a parameter is judged: the endpoint lacks a kill switch, a
+      // name for its log group and a principal that may snapshot it, whatever the parameters say
       expect(threw(findings)).toEqual([]);
-      expect(rulesOn(findings, endpoint)).toEqual(['EndpointKillSwitch']);
+      expect(rulesOn(findings, endpoint)).toEqual(['EndpointEvidenceSnapshot', 'EndpointKillSwitch', 'EndpointLogGroupRetained']);
       expect(rulesOn(findings, config)).toEqual([]);
       // the model package is a parameter, but a gate is still required for it
       expect(rulesOn(findings, model)).toEqual(['ModelApprovalGate']);
     });
 
-    test('Fn.importValue for names, ARNs and whole property blocks', () => {
+    test('GIVEN Fn.importValue for names, ARNs and whole property blocks', () => {
       // GIVEN an endpoint whose config name, role, alarms and deployment config are imports
       const stack = newStack();
       const { endpoint, model } = l1Endpoint(stack, 'Imported', {
@@ -186,13 +198,13 @@ describe('AiGovernanceChecks', () => {
       });
       // WHEN the pack runs
       const findings = governanceFindings(stack);
-      // THEN no rule throws; imports the pack cannot follow are not judged
+      // THEN no rule throws; imports the pack cannot follow are not judged (the endpoint has no name for its log group)
       expect(threw(findings)).toEqual([]);
-      expect(rulesOn(findings, endpoint)).toEqual([]);
+      expect(rulesOn(findings, endpoint)).toEqual(['EndpointLogGroupRetained']);
       expect(rulesOn(findings, model)).toEqual(['ModelNetworkIsolation']);
     });
 
-    test('cross-stack references are followed to the resources in the other stack', () => {
+    test('GIVEN cross-stack references THEN they are followed to the resources in the other stack', () => {
       // GIVEN alarms and an invoking role in one stack, the endpoint that uses them in another
       const shared = newStack('Shared');
       const app = shared.node.root;
@@ -210,9 +222,10 @@ describe('AiGovernanceChecks', () => {
       killSwitchParameter(serving, 'Switch', '/governed-endpoint/cross/kill-switch');
       // WHEN the pack runs over the serving stack only
       const findings = governanceFindings(serving);
-      // THEN the alarm in the other stack counts for rollback, and nothing throws
+      // THEN the alarm in the other stack counts for rollback and watching, and nothing throws (the endpoint has no log
+      // group or snapshot principal, which this test does not add)
       expect(threw(findings)).toEqual([]);
-      expect(rulesOn(findings, endpoint)).toEqual([]);
+      expect(rulesOn(findings, endpoint)).toEqual(['EndpointEvidenceSnapshot', 'EndpointLogGroupRetained']);
     });
   });
 });

@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { asList, isIntrinsic } from '../cfn-values';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * CloudWatch alarms (metric and composite) notify someone: actions are enabled and `AlarmActions`
@@ -27,12 +28,16 @@ export function assessAlarmActionEnabled(node: CfnResource, ctx: GovernanceConte
   if (asList(actions).length === 0) {
     return verdict.nonCompliant('no AlarmActions', [alarm]);
   }
-  return verdict.compliant(`${asList(actions).length} alarm action${asList(actions).length === 1 ? '' : 's'}`,
+  return verdict.compliant(`notifies ${asList(actions).length} target${asList(actions).length === 1 ? '' : 's'}`,
     [alarm, ...ctx.referencedBy(actions, alarm)]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessAlarmActionEnabled(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'alarm, composite alarm',
+  info: () => 'The CloudWatch alarm notifies no one - keep ActionsEnabled true and add an AlarmActions target such as an encrypted SNS topic',
+  explanation: 'An alarm without an action changes state silently; production monitoring of a model needs someone or something to respond. ' +
+    'Mirrors cdk-nag CloudWatchAlarmAction, for composite alarms too.',
+  assess: assessAlarmActionEnabled,
+  subjects: endpointParts.alarms,
+});

@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
-import { asList, flatten, isIntrinsic, read, UNRESOLVED } from '../cfn-values';
-import { Assessment, GovernanceContext, IndexedResource, ResourceTypes, verdict } from '../governance-context';
+import { NagMessageLevel } from 'cdk-nag';
+import { read, UNRESOLVED } from '../cfn-values';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker endpoints roll a deployment back on alarm: `DeploymentConfig.AutoRollbackConfiguration.Alarms`
@@ -15,42 +16,29 @@ export function assessEndpointAutoRollback(node: CfnResource, ctx: GovernanceCon
   if (endpoint.type !== ResourceTypes.ENDPOINT) {
     return verdict.notApplicable();
   }
-  const alarms = read(endpoint.props, 'DeploymentConfig', 'AutoRollbackConfiguration', 'Alarms');
-  if (alarms === UNRESOLVED) {
+  if (read(endpoint.props, 'DeploymentConfig', 'AutoRollbackConfiguration', 'Alarms') === UNRESOLVED) {
     return verdict.notApplicable('the rollback alarms are a token', [endpoint]);
   }
-  if (asList(alarms).length === 0) {
-    return verdict.nonCompliant('no AutoRollbackConfiguration alarms', [endpoint]);
-  }
-  const found: IndexedResource[] = [];
-  const unknown: string[] = [];
-  let unresolved = false;
-  for (const alarm of asList(alarms)) {
-    if (isIntrinsic(alarm) || !alarm || typeof alarm !== 'object') {
-      unresolved = true;
-      continue;
-    }
-    const name = (alarm as Record<string, unknown>).AlarmName;
-    const matches = ctx.alarmsNamed(name, endpoint);
-    if (matches === undefined) {
-      unresolved = true;
-    } else if (matches.length === 0) {
-      unknown.push(flatten(name));
-    } else {
-      found.push(...matches);
-    }
-  }
-  if (found.length > 0) {
-    return verdict.compliant(`rolls back on ${found.length} alarm${found.length === 1 ? '' : 's'}`, [endpoint, ...new Set(found)]);
+  const { alarms, unknown, unresolved } = ctx.rollbackAlarmsOf(endpoint);
+  if (alarms.length > 0) {
+    return verdict.compliant(`rolls back on ${alarms.length} alarm${alarms.length === 1 ? '' : 's'}`, [endpoint, ...alarms]);
   }
   if (unresolved) {
     return verdict.notApplicable('the rollback alarm names are tokens', [endpoint]);
   }
+  if (unknown.length === 0) {
+    return verdict.nonCompliant('no AutoRollbackConfiguration alarms', [endpoint]);
+  }
   return verdict.nonCompliant(`rollback alarms not defined in the app: ${unknown.join(', ')}`, [endpoint]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointAutoRollback(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint',
+  info: () => 'The SageMaker endpoint does not roll back on alarm - add DeploymentConfig.AutoRollbackConfiguration.Alarms naming at least one ' +
+    'CloudWatch alarm defined in the app (e.g. 5xx errors, model latency)',
+  explanation: 'A staged rollout only protects users if a breach stops it: SageMaker reverts to the previous fleet when a listed alarm fires ' +
+    'during the bake time. Alarms outside the app cannot be checked and do not count.',
+  assess: assessEndpointAutoRollback,
+  subjects: endpointParts.endpoint,
+});

@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { asList, isIntrinsic, read, UNRESOLVED } from '../cfn-values';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker endpoint configs capture inference data: `DataCaptureConfig` with capture enabled, both
@@ -58,11 +59,16 @@ export function assessEndpointConfigDataCapture(node: CfnResource, ctx: Governan
   if (gaps.length > 0) {
     return verdict.nonCompliant(gaps.join('; '), [config]);
   }
-  return verdict.compliant(`input and output, ${sampling}% sampled, KMS-encrypted`, [config]);
+  return verdict.compliant(`input and output, ${sampling}% sampled, KMS-encrypted`, [config, ...ctx.evidenceBucketsOf(config)]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointConfigDataCapture(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint config',
+  info: (s) => "The SageMaker endpoint config does not record inference data - add DataCaptureConfig with EnableCapture true, CaptureOptions 'Input' " +
+    `and 'Output', a KmsKeyId, and InitialSamplingPercentage >= ${s.minimumSamplingPercentage} (>= ${s.highRiskMinimumSamplingPercentage} for HIGH tier)`,
+  explanation: 'CloudTrail does not record InvokeEndpoint requests or responses. Data capture is the only record of what the model was asked ' +
+    'and answered, which record-keeping, post-market monitoring and incident analysis need.',
+  assess: assessEndpointConfigDataCapture,
+  subjects: endpointParts.config,
+});

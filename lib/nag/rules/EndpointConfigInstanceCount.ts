@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { asList, isIntrinsic } from '../cfn-values';
-import { Assessment, GovernanceContext, IndexedResource, ResourceTypes, TierReading, verdict } from '../governance-context';
+import { IndexedResource, ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, TierReading, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker endpoint configs of MEDIUM and HIGH tier endpoints (and of endpoints without a readable
@@ -62,8 +63,12 @@ function instanceCounts(config: IndexedResource): number[] | undefined {
   return counts;
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointConfigInstanceCount(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint config',
+  info: (s) => `The SageMaker endpoint config runs a production variant on fewer than ${s.minimumInstanceCount} instances - set ` +
+    `InitialInstanceCount >= ${s.minimumInstanceCount} for MEDIUM and HIGH tier endpoints`,
+  explanation: 'SageMaker spreads the instances of a variant across Availability Zones; one instance means one failure takes the endpoint down.',
+  assess: assessEndpointConfigInstanceCount,
+  subjects: endpointParts.config,
+});

@@ -1,7 +1,7 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { Assessment, GovernanceContext } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 import { assessInstanceCount } from './EndpointConfigInstanceCount';
 
 /**
@@ -14,8 +14,12 @@ export function assessEndpointConfigInstanceCountLowTier(node: CfnResource, ctx:
   return assessInstanceCount(node, ctx, (tier) => tier === 'LOW');
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointConfigInstanceCountLowTier(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.WARN,
+  resource: 'endpoint config',
+  info: (s) => `The SageMaker endpoint config of a LOW tier endpoint runs a production variant on fewer than ${s.minimumInstanceCount} ` +
+    `instances - set InitialInstanceCount >= ${s.minimumInstanceCount}, or acknowledge the single instance`,
+  explanation: 'LOW tier may accept the outage risk of a single instance; make that a recorded decision.',
+  assess: assessEndpointConfigInstanceCountLowTier,
+  subjects: endpointParts.config,
+});

@@ -1,9 +1,10 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { asList, isIntrinsic } from '../cfn-values';
 import { supportsVolumeEncryption } from '../../policy/instance-types';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker endpoint configs encrypt the instances' storage volumes with a customer key (`KmsKeyId`),
@@ -18,7 +19,7 @@ export function assessEndpointConfigVolumeKms(node: CfnResource, ctx: Governance
     return verdict.notApplicable();
   }
   if (config.props.KmsKeyId !== undefined) {
-    return verdict.compliant('volume key set', [config, ...ctx.referencedBy(config.props.KmsKeyId, config)]);
+    return verdict.compliant('customer key on the instance volumes', [config, ...ctx.referencedBy(config.props.KmsKeyId, config)]);
   }
   const variants = asList(config.props.ProductionVariants);
   if (isIntrinsic(config.props.ProductionVariants) || variants.some(isIntrinsic)) {
@@ -35,8 +36,13 @@ export function assessEndpointConfigVolumeKms(node: CfnResource, ctx: Governance
   return verdict.nonCompliant('no KmsKeyId for the instance volumes', [config]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointConfigVolumeKms(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint config',
+  info: () => 'The SageMaker endpoint config does not encrypt instance volumes with a customer key - add KmsKeyId (instance types with NVMe ' +
+    'instance store, which reject a key, are exempt)',
+  explanation: 'A customer-managed key keeps the model and its working data under your key policy and audit trail. Unlike ' +
+    'NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured, this rule exempts instance types whose volumes SageMaker always encrypts with a hardware key.',
+  assess: assessEndpointConfigVolumeKms,
+  subjects: endpointParts.config,
+});

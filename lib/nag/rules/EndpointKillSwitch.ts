@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { flatten, globMatch } from '../cfn-values';
-import { Assessment, GovernanceContext, IndexedResource, ResourceTypes, verdict } from '../governance-context';
+import { IndexedResource, ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 import { AttachedDocument, conditionValues, coversAction, coversEndpoint, Statement } from '../policy-documents';
 
 /** The actions that invoke an endpoint; a pause must deny each one that is granted. */
@@ -130,9 +131,15 @@ function isPauseDeny(s: Statement, doc: AttachedDocument, endpoint: IndexedResou
     .some((v) => typeof v === 'string' && globMatch(v, ctx.settings.pausedValue));
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointKillSwitch(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint',
+  info: (s) => `The SageMaker endpoint cannot be paused - add an SSM kill-switch parameter and tag the endpoint '${s.killSwitchParameterTagKey}' ` +
+    'with its name, and give every invoke grant a Deny on sagemaker:InvokeEndpoint* for the endpoint when ' +
+    `'aws:ResourceTag/${s.killSwitchTagKey}' equals '${s.pausedValue}'`,
+  explanation: 'Operators must be able to stop a misbehaving model at once without a deployment. The parameter is the switch; the ' +
+    'tag-conditioned deny makes the pause effective for every caller in the app.',
+  assess: assessEndpointKillSwitch,
+  subjects: endpointParts.endpoint,
+});
 

@@ -1,7 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
-import { Assessment, GovernanceContext, RISK_TIERS, ResourceTypes, verdict } from '../governance-context';
+import { NagMessageLevel } from 'cdk-nag';
+import { ResourceTypes } from '../app-index';
+import { RISK_TIERS } from '../../policy/governance';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker endpoints carry a named owner, a purpose and a risk tier (LOW, MEDIUM or HIGH) as tags.
@@ -45,8 +47,13 @@ export function assessEndpointOwnership(node: CfnResource, ctx: GovernanceContex
   return verdict.compliant(`owner ${tags.get(ownerTagKey)}, purpose ${tags.get(purposeTagKey)}, tier ${tier}`, [endpoint]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointOwnership(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint',
+  info: (s) => `The SageMaker endpoint does not name its owner, purpose and risk tier - add the tags '${s.ownerTagKey}', '${s.purposeTagKey}' ` +
+    `and '${s.riskTierTagKey}' (LOW, MEDIUM or HIGH)`,
+  explanation: 'Someone must be accountable for a deployed model and reachable when it misbehaves; the purpose and risk tier decide which ' +
+    'controls apply. Untagged endpoints are treated as HIGH tier by the other rules.',
+  assess: assessEndpointOwnership,
+  subjects: endpointParts.endpoint,
+});

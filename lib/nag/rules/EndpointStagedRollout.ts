@@ -1,12 +1,13 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { read, UNRESOLVED } from '../cfn-values';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { ResourceTypes } from '../app-index';
+import { Assessment, floorsOf, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker endpoints shift traffic in stages: `DeploymentConfig` with a blue/green CANARY or LINEAR
- * policy, or a rolling update. ALL_AT_ONCE is accepted only when the endpoint's risk tier is LOW.
+ * policy, or a rolling update. ALL_AT_ONCE is accepted only for a risk tier whose floors allow it (LOW).
  * @param node the CfnResource to check
  * @param ctx the app index and pack settings
  */
@@ -35,19 +36,25 @@ export function assessEndpointStagedRollout(node: CfnResource, ctx: GovernanceCo
   }
   if (type === 'ALL_AT_ONCE') {
     const tier = ctx.tierTag(endpoint);
-    if (tier === 'LOW') {
-      return verdict.compliant('blue/green ALL_AT_ONCE (accepted for LOW tier)', [endpoint]);
-    }
-    if (tier === 'UNRESOLVED') {
+    const floors = floorsOf(tier);
+    if (floors === undefined) {
       return verdict.notApplicable('ALL_AT_ONCE with a risk tier that is a token', [endpoint]);
+    }
+    if (floors.allAtOnceRollout) {
+      return verdict.compliant(`blue/green ALL_AT_ONCE (accepted for ${tier} tier)`, [endpoint]);
     }
     return verdict.nonCompliant(`ALL_AT_ONCE on a ${tier === 'MISSING' ? 'tier-less' : tier} endpoint`, [endpoint]);
   }
   return verdict.nonCompliant(type === undefined ? 'DeploymentConfig has no traffic shifting policy' : `unknown traffic routing type ${String(type)}`, [endpoint]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessEndpointStagedRollout(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'endpoint',
+  info: () => "The SageMaker endpoint does not roll out in stages - add DeploymentConfig.BlueGreenUpdatePolicy with TrafficRoutingConfiguration " +
+    "Type 'CANARY' or 'LINEAR' (or DeploymentConfig.RollingUpdatePolicy); 'ALL_AT_ONCE' is accepted only for risk tier LOW",
+  explanation: 'Without a DeploymentConfig an update moves all traffic to the new model at once. A canary, linear or rolling shift exposes a ' +
+    'small share of requests first, so a bad model is caught before it serves everyone.',
+  assess: assessEndpointStagedRollout,
+  subjects: endpointParts.endpoint,
+});

@@ -1,7 +1,8 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { NagMessageLevel } from 'cdk-nag';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * CloudWatch log groups are encrypted with a customer-managed KMS key (`KmsKeyId`).
@@ -16,11 +17,14 @@ export function assessLogGroupEncrypted(node: CfnResource, ctx: GovernanceContex
   if (group.props.KmsKeyId === undefined) {
     return verdict.nonCompliant('no KmsKeyId', [group]);
   }
-  return verdict.compliant('KMS-encrypted', [group, ...ctx.referencedBy(group.props.KmsKeyId, group)]);
+  return verdict.compliant('customer key on the log group', [group, ...ctx.referencedBy(group.props.KmsKeyId, group)]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessLogGroupEncrypted(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'log group',
+  info: () => 'The CloudWatch log group is not encrypted with a customer-managed key - add KmsKeyId',
+  explanation: 'Endpoint logs can contain inference payloads and errors with customer data; a customer key keeps access under your key policy.',
+  assess: assessLogGroupEncrypted,
+  subjects: endpointParts.logGroups,
+});

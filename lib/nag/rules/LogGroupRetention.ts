@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { isIntrinsic } from '../cfn-values';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * CloudWatch log groups set `RetentionInDays` explicitly, at least the pack's floor (180 days by
@@ -27,11 +28,15 @@ export function assessLogGroupRetention(node: CfnResource, ctx: GovernanceContex
   if (Number(days) < floor) {
     return verdict.nonCompliant(`${days} days, below ${floor}`, [group]);
   }
-  return verdict.compliant(`${days} days`, [group]);
+  return verdict.compliant(`logs kept ${days} days`, [group]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessLogGroupRetention(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'log group',
+  info: (s) => `The CloudWatch log group does not keep logs for a set period of at least ${s.minimumLogRetentionDays} days - set ` +
+    `RetentionInDays >= ${s.minimumLogRetentionDays}`,
+  explanation: 'High-risk AI logs must be kept for at least six months; an explicit retention also keeps them from being kept forever by accident.',
+  assess: assessLogGroupRetention,
+  subjects: endpointParts.logGroups,
+});

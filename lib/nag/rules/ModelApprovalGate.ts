@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { asList, isIntrinsic } from '../cfn-values';
-import { Assessment, GovernanceContext, IndexedResource, ResourceTypes, verdict } from '../governance-context';
+import { IndexedResource, ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker models deployed from a model package (`PrimaryContainer.ModelPackageName` or
@@ -56,8 +57,13 @@ function checksPackage(g: IndexedResource, pkg: unknown, model: IndexedResource)
   return g.stack === model.stack && (typeof pkg !== 'string' || typeof arn !== 'string');
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessModelApprovalGate(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'model',
+  info: () => "The SageMaker model is deployed from a model package without an approval gate - add a 'Custom::ModelApprovalGate' resource " +
+    'with ModelPackageArn set to the package, so deployment fails unless the package is Approved',
+  explanation: 'The model registry records who approved a model version; the gate makes the deployment depend on that approval instead of ' +
+    'on whoever runs the pipeline.',
+  assess: assessModelApprovalGate,
+  subjects: endpointParts.models,
+});

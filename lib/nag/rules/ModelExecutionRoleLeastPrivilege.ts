@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { asList, flatten } from '../cfn-values';
-import { Assessment, GovernanceContext, IndexedResource, ResourceTypes, verdict } from '../governance-context';
+import { IndexedResource, ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 import { wildcardActions } from '../policy-documents';
 
 /**
@@ -54,8 +55,13 @@ export function executionRoleOf(model: IndexedResource, ctx: GovernanceContext):
   return ctx.referencedBy(arn, model).find((r) => r.type === ResourceTypes.ROLE);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessModelExecutionRoleLeastPrivilege(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.ERROR,
+  resource: 'model',
+  info: () => "The SageMaker model's execution role has AWS-managed policies or wildcard actions - replace them with a customer-managed " +
+    "policy granting named actions on the model's own artifact, image repository, key and log group",
+  explanation: 'AWS-managed policies such as AmazonSageMakerFullAccess let the model container read every bucket and manage every SageMaker ' +
+    'resource in the account; a compromised or misbehaving model inherits all of it.',
+  assess: assessModelExecutionRoleLeastPrivilege,
+  subjects: endpointParts.models,
+});

@@ -1,8 +1,9 @@
-import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag';
 import { isIntrinsic } from '../cfn-values';
-import { Assessment, GovernanceContext, ResourceTypes, verdict } from '../governance-context';
+import { ResourceTypes } from '../app-index';
+import { Assessment, GovernanceContext, verdict } from '../governance-context';
+import { defineRule, endpointParts } from '../rule';
 
 /**
  * SageMaker models run their containers with network isolation (`EnableNetworkIsolation: true`).
@@ -25,8 +26,12 @@ export function assessModelNetworkIsolation(node: CfnResource, ctx: GovernanceCo
   return verdict.nonCompliant(`network isolation off${vpc}`, [model]);
 }
 
-export default Object.defineProperty(
-  (node: CfnResource, ctx: GovernanceContext): NagRuleResult => assessModelNetworkIsolation(node, ctx).compliance,
-  'name',
-  { value: parse(__filename).name },
-);
+export default defineRule(__filename, {
+  level: NagMessageLevel.WARN,
+  resource: 'model',
+  info: () => 'The SageMaker model container has network access - set EnableNetworkIsolation to true',
+  explanation: 'An isolated container cannot send inference data anywhere or download code at run time. Containers that must call out ' +
+    'should do so from a VPC with egress you control, and acknowledge this warning.',
+  assess: assessModelNetworkIsolation,
+  subjects: endpointParts.models,
+});

@@ -1,14 +1,40 @@
-export { default as AlarmActionEnabled } from './AlarmActionEnabled';
-export { default as EndpointAutoRollback } from './EndpointAutoRollback';
-export { default as EndpointConfigDataCapture } from './EndpointConfigDataCapture';
-export { default as EndpointConfigInstanceCount } from './EndpointConfigInstanceCount';
-export { default as EndpointConfigInstanceCountLowTier } from './EndpointConfigInstanceCountLowTier';
-export { default as EndpointConfigVolumeKms } from './EndpointConfigVolumeKms';
-export { default as EndpointKillSwitch } from './EndpointKillSwitch';
-export { default as EndpointOwnership } from './EndpointOwnership';
-export { default as EndpointStagedRollout } from './EndpointStagedRollout';
-export { default as LogGroupEncrypted } from './LogGroupEncrypted';
-export { default as LogGroupRetention } from './LogGroupRetention';
-export { default as ModelApprovalGate } from './ModelApprovalGate';
-export { default as ModelExecutionRoleLeastPrivilege } from './ModelExecutionRoleLeastPrivilege';
-export { default as ModelNetworkIsolation } from './ModelNetworkIsolation';
+import AlarmActionEnabled from './AlarmActionEnabled';
+import EndpointAlarms from './EndpointAlarms';
+import EndpointAutoRollback from './EndpointAutoRollback';
+import EndpointConfigDataCapture from './EndpointConfigDataCapture';
+import EndpointConfigInstanceCount from './EndpointConfigInstanceCount';
+import EndpointConfigInstanceCountLowTier from './EndpointConfigInstanceCountLowTier';
+import EndpointConfigVolumeKms from './EndpointConfigVolumeKms';
+import EndpointEvidenceSnapshot from './EndpointEvidenceSnapshot';
+import EndpointKillSwitch from './EndpointKillSwitch';
+import EndpointLogGroupRetained from './EndpointLogGroupRetained';
+import EndpointOwnership from './EndpointOwnership';
+import EndpointStagedRollout from './EndpointStagedRollout';
+import EvidenceBucketEncrypted from './EvidenceBucketEncrypted';
+import EvidenceBucketImmutable from './EvidenceBucketImmutable';
+import EvidenceBucketRetention from './EvidenceBucketRetention';
+import IamPassRoleScoped from './IamPassRoleScoped';
+import LogGroupEncrypted from './LogGroupEncrypted';
+import LogGroupRetention from './LogGroupRetention';
+import ModelApprovalGate from './ModelApprovalGate';
+import ModelExecutionRoleLeastPrivilege from './ModelExecutionRoleLeastPrivilege';
+import ModelNetworkIsolation from './ModelNetworkIsolation';
+import { GovernanceRule } from '../rule';
+
+export {
+  AlarmActionEnabled, EndpointAlarms, EndpointAutoRollback, EndpointConfigDataCapture, EndpointConfigInstanceCount,
+  EndpointConfigInstanceCountLowTier, EndpointConfigVolumeKms, EndpointEvidenceSnapshot, EndpointKillSwitch, EndpointLogGroupRetained,
+  EndpointOwnership, EndpointStagedRollout, EvidenceBucketEncrypted, EvidenceBucketImmutable, EvidenceBucketRetention, IamPassRoleScoped,
+  LogGroupEncrypted, LogGroupRetention, ModelApprovalGate, ModelExecutionRoleLeastPrivilege, ModelNetworkIsolation,
+};
+
+/** Every rule of the AI governance pack, in the order the pack applies them: by the resource they judge. */
+export const AI_GOVERNANCE_RULES: readonly GovernanceRule[] = [
+  EndpointOwnership, EndpointStagedRollout, EndpointAutoRollback, EndpointKillSwitch, EndpointAlarms, EndpointLogGroupRetained, EndpointEvidenceSnapshot,
+  EndpointConfigDataCapture, EndpointConfigVolumeKms, EndpointConfigInstanceCount, EndpointConfigInstanceCountLowTier,
+  ModelNetworkIsolation, ModelExecutionRoleLeastPrivilege, ModelApprovalGate,
+  LogGroupRetention, LogGroupEncrypted,
+  EvidenceBucketEncrypted, EvidenceBucketImmutable, EvidenceBucketRetention,
+  AlarmActionEnabled,
+  IamPassRoleScoped,
+];

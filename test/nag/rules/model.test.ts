@@ -1,15 +1,15 @@
-import { CfnParameter, CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, CfnResource, Fn, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { governanceFindings, l1Endpoint, L1EndpointOptions, newStack, rulesOn } from '../kit';
+import { governanceFindings, l1Endpoint, L1EndpointOptions, newStack, rulesOn, Verdict, verdictOn } from '../kit';
 
 const PACKAGE_ARN = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud-scoring/3';
 
-/** Whether the pack reports `rule` on the model of a plain L1 endpoint; `extra` adds resources to the stack. */
-function reportedOnModel(rule: string, options: (stack: any) => L1EndpointOptions = () => ({}), extra: (stack: any) => void = () => {}): boolean {
+/** The verdict of `rule` on the model of a plain L1 endpoint; `extra` adds resources to the stack. */
+function reportedOnModel(rule: string, options: (stack: any) => L1EndpointOptions = () => ({}), extra: (stack: any) => void = () => {}): Verdict {
   const stack = newStack();
   const { model } = l1Endpoint(stack, 'E', options(stack));
   extra(stack);
-  return rulesOn(governanceFindings(stack), model).includes(rule);
+  return verdictOn(rule, model);
 }
 
 const narrowRole = (stack: any, statement = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::artifacts/model.tar.gz'] })) => {
@@ -24,68 +24,74 @@ const narrowRole = (stack: any, statement = new iam.PolicyStatement({ actions: [
 
 const gate = (stack: any, id: string, arn: string) => new CfnResource(stack, id, { type: 'Custom::ModelApprovalGate', properties: { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:gate', ModelPackageArn: arn } });
 
-describe('AiGovernance-ModelNetworkIsolation', () => {
+describe('GIVEN the rule AiGovernance-ModelNetworkIsolation and an L1 model with', () => {
   const rule = 'ModelNetworkIsolation';
-  test('Noncompliance: network isolation not set', () => {
-    expect(reportedOnModel(rule)).toBe(true);
+  test('WHEN network isolation not set THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule)).toBe('non-compliant');
   });
-  test('Noncompliance: network isolation off', () => {
-    expect(reportedOnModel(rule, () => ({ model: { enableNetworkIsolation: false } }))).toBe(true);
+  test('WHEN network isolation off THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule, () => ({ model: { enableNetworkIsolation: false } }))).toBe('non-compliant');
   });
-  test('Compliance: network isolation on', () => {
-    expect(reportedOnModel(rule, () => ({ model: { enableNetworkIsolation: true } }))).toBe(false);
+  test('WHEN network isolation on THEN it is compliant', () => {
+    expect(reportedOnModel(rule, () => ({ model: { enableNetworkIsolation: true } }))).toBe('compliant');
+  });
+  test('WHEN isolation depends on a condition THEN it is not applicable', () => {
+    expect(reportedOnModel(rule, (s) => {
+      const isolated = new CfnCondition(s, 'Isolated', { expression: Fn.conditionEquals(new CfnParameter(s, 'Isolation').valueAsString, 'yes') });
+      return { model: { enableNetworkIsolation: Fn.conditionIf(isolated.logicalId, true, false) } };
+    })).toBe('not-applicable');
   });
 });
 
-describe('AiGovernance-ModelExecutionRoleLeastPrivilege', () => {
+describe('GIVEN the rule AiGovernance-ModelExecutionRoleLeastPrivilege and an L1 model with', () => {
   const rule = 'ModelExecutionRoleLeastPrivilege';
-  test('Noncompliance: AmazonSageMakerFullAccess', () => {
-    expect(reportedOnModel(rule)).toBe(true);
+  test('WHEN AmazonSageMakerFullAccess THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule)).toBe('non-compliant');
   });
-  test('Noncompliance: a customer policy that grants a whole service', () => {
-    expect(reportedOnModel(rule, (s) => ({ role: narrowRole(s, new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::artifacts/*'] })) }))).toBe(true);
+  test('WHEN a customer policy that grants a whole service THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule, (s) => ({ role: narrowRole(s, new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::artifacts/*'] })) }))).toBe('non-compliant');
   });
-  test('Noncompliance: an inline default policy with Action "*"', () => {
+  test('WHEN an inline default policy with Action "*" THEN it is non-compliant', () => {
     expect(reportedOnModel(rule, (s) => {
       const role = narrowRole(s);
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
       return { role };
-    })).toBe(true);
+    })).toBe('non-compliant');
   });
-  test('Noncompliance: an Allow with NotAction', () => {
-    expect(reportedOnModel(rule, (s) => ({ role: narrowRole(s, new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] })) }))).toBe(true);
+  test('WHEN an Allow with NotAction THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule, (s) => ({ role: narrowRole(s, new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] })) }))).toBe('non-compliant');
   });
-  test('Compliance: a customer-managed policy with named actions', () => {
-    expect(reportedOnModel(rule, (s) => ({ role: narrowRole(s) }))).toBe(false);
+  test('WHEN a customer-managed policy with named actions THEN it is compliant', () => {
+    expect(reportedOnModel(rule, (s) => ({ role: narrowRole(s) }))).toBe('compliant');
   });
-  test('Compliance: a role outside the app is not judged', () => {
-    expect(reportedOnModel(rule, (s) => ({ role: iam.Role.fromRoleArn(s, 'Imported', 'arn:aws:iam::123456789012:role/model-role') }))).toBe(false);
+  test('WHEN the role is outside the app THEN it is not applicable', () => {
+    expect(reportedOnModel(rule, (s) => ({ role: iam.Role.fromRoleArn(s, 'Imported', 'arn:aws:iam::123456789012:role/model-role') }))).toBe('not-applicable');
   });
 });
 
-describe('AiGovernance-ModelApprovalGate', () => {
+describe('GIVEN the rule AiGovernance-ModelApprovalGate and an L1 model with', () => {
   const rule = 'ModelApprovalGate';
   const fromPackage = (arn: string) => () => ({ model: { primaryContainer: { modelPackageName: arn } } });
-  test('Noncompliance: a model package without a gate', () => {
-    expect(reportedOnModel(rule, fromPackage(PACKAGE_ARN))).toBe(true);
+  test('WHEN a model package without a gate THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule, fromPackage(PACKAGE_ARN))).toBe('non-compliant');
   });
-  test('Noncompliance: the only gate checks another package', () => {
-    expect(reportedOnModel(rule, fromPackage(PACKAGE_ARN), (s) => gate(s, 'Gate', PACKAGE_ARN.replace('/3', '/2')))).toBe(true);
+  test('WHEN the only gate checks another package THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule, fromPackage(PACKAGE_ARN), (s) => gate(s, 'Gate', PACKAGE_ARN.replace('/3', '/2')))).toBe('non-compliant');
   });
-  test('Noncompliance: a package in Containers[] without a gate', () => {
-    expect(reportedOnModel(rule, () => ({ model: { primaryContainer: undefined, containers: [{ modelPackageName: PACKAGE_ARN }] } }))).toBe(true);
+  test('WHEN a package in Containers[] without a gate THEN it is non-compliant', () => {
+    expect(reportedOnModel(rule, () => ({ model: { primaryContainer: undefined, containers: [{ modelPackageName: PACKAGE_ARN }] } }))).toBe('non-compliant');
   });
-  test('Compliance: a gate checks the package', () => {
-    expect(reportedOnModel(rule, fromPackage(PACKAGE_ARN), (s) => gate(s, 'Gate', PACKAGE_ARN))).toBe(false);
+  test('WHEN a gate checks the package THEN it is compliant', () => {
+    expect(reportedOnModel(rule, fromPackage(PACKAGE_ARN), (s) => gate(s, 'Gate', PACKAGE_ARN))).toBe('compliant');
   });
-  test('Compliance: a package given as a parameter and a gate on the same parameter', () => {
+  test('WHEN a package given as a parameter and a gate on the same parameter THEN it is compliant', () => {
     const stack = newStack();
     const arn = new CfnParameter(stack, 'PackageArn').valueAsString;
     const { model } = l1Endpoint(stack, 'E', { model: { primaryContainer: { modelPackageName: arn } } });
     gate(stack, 'Gate', arn);
     expect(rulesOn(governanceFindings(stack), model)).not.toContain(rule);
   });
-  test('Compliance: a model built from an image needs no gate', () => {
-    expect(reportedOnModel(rule)).toBe(false);
+  test('WHEN the model is built from an image THEN it is not applicable: no gate is needed', () => {
+    expect(reportedOnModel(rule)).toBe('not-applicable');
   });
 });
