@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * Synth benchmark (`npm run bench`): what governance costs at synth time and per month.
  *
@@ -17,7 +16,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-
 const ROOT = join(__dirname, '..');
 /** Governed endpoints go into one stack until it holds this many resources (CloudFormation's limit is 500). */
 const STACK_RESOURCE_BUDGET = 450;
