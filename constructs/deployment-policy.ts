@@ -6,6 +6,7 @@ import { RiskTier, tierFloors } from '../lib/policy/governance';
 import { instanceFamily } from '../lib/policy/instance-types';
 import { checkCapacity, DEPLOYMENT_LIMITS, DeploymentTimes, finalBake, renderDeploymentConfig, seconds } from './private/deployment-config';
 import { propPath, PropsValidator } from './private/validation';
+import { WARNING_IDS } from './private/warnings';
 
 /** How a deployment step is sized (SageMaker `CapacitySizeType`). */
 export enum CapacityType {
@@ -315,11 +316,11 @@ export class DeploymentPolicy {
   public _render(scope: IConstruct, settings: ResolvedDeployment, rollbackAlarms: cloudwatch.IAlarm[]): sagemaker.CfnEndpoint.DeploymentConfigProperty {
     const { planned, timeoutSeconds } = settings;
     if (settings.family === 'inf1') {
-      Annotations.of(scope).addWarningV2('governed-model-endpoints:inf1-no-guardrails',
+      Annotations.of(scope).addWarningV2(WARNING_IDS.inf1NoGuardrails,
         `${settings.instanceType}: SageMaker does not apply deployment guardrails to Inf1 instances; deployments shift all traffic at once with no bake and no auto-rollback.`);
     }
     if (planned !== undefined && timeoutSeconds !== undefined && planned >= timeoutSeconds) {
-      Annotations.of(scope).addWarningV2('governed-model-endpoints:deployment-timeout',
+      Annotations.of(scope).addWarningV2(WARNING_IDS.deploymentTimeout,
         `The planned bake time of a deployment (${planned} s over all steps) is not below maximumExecutionTimeout (${timeoutSeconds} s): deployments will time out and roll back.`);
     }
     if (settings.acceptance) {

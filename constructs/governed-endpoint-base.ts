@@ -3,16 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SAGEMAKER_NAME } from '../lib/policy/aws-limits';
+import { INVOKE_ACTIONS } from '../lib/policy/kill-switch-protocol';
 import { KILL_SWITCH_TAG, KillSwitchState } from '../lib/policy/kill-switch-protocol';
 import { INVOCATION_NAMESPACE, variantMetric, VariantMetrics } from './private/endpoint-metrics';
 import { PropsValidator } from './private/validation';
 
-/** The SageMaker actions that invoke an endpoint: what `grantInvoke` allows, and denies while the endpoint is paused. */
-export const INVOKE_ACTIONS = [
-  'sagemaker:InvokeEndpoint',
-  'sagemaker:InvokeEndpointAsync',
-  'sagemaker:InvokeEndpointWithResponseStream',
-];
 
 /** The variant name `GovernedEndpoint` gives its production variant when none is set. */
 const DEFAULT_VARIANT_NAME = 'primary';
@@ -106,11 +101,11 @@ export abstract class GovernedEndpointBase extends Resource implements IGoverned
 
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     const resourceArns = this.invokeResourceArns();
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns });
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...INVOKE_ACTIONS], resourceArns });
     if (grant.success) {
       grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
         effect: iam.Effect.DENY,
-        actions: INVOKE_ACTIONS,
+        actions: [...INVOKE_ACTIONS],
         resources: resourceArns,
         conditions: { StringEquals: { [`aws:ResourceTag/${KILL_SWITCH_TAG}`]: KillSwitchState.PAUSED } },
       }));

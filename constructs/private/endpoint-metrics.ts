@@ -1,10 +1,11 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { INSTANCE_METRIC_NAMESPACE, INVOCATION_METRIC_NAMESPACE } from '../../lib/policy/kill-switch-protocol';
 
 /** CloudWatch namespace of SageMaker's invocation metrics (Invocations, errors, latency). */
-export const INVOCATION_NAMESPACE = 'AWS/SageMaker';
+export const INVOCATION_NAMESPACE = INVOCATION_METRIC_NAMESPACE;
 /** CloudWatch namespace of SageMaker's instance metrics (CPU, memory, disk, GPU utilisation). */
-export const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
+export const INSTANCE_NAMESPACE = INSTANCE_METRIC_NAMESPACE;
 
 /** Where one production variant's metrics live. */
 export interface VariantMetricSource {

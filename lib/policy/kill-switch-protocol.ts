@@ -96,3 +96,18 @@ export interface EnforcerInput {
   readonly event?: { readonly id?: string; readonly time?: string; readonly source?: string; readonly 'detail-type'?: string; readonly detail?: Record<string, unknown> };
   readonly targets: EnforcementTarget[];
 }
+
+/**
+ * The SageMaker actions that invoke an endpoint: what an invoke grant allows, and what the kill switch denies while
+ * the endpoint is paused.
+ */
+export const INVOKE_ACTIONS: readonly string[] = [
+  'sagemaker:InvokeEndpoint',
+  'sagemaker:InvokeEndpointAsync',
+  'sagemaker:InvokeEndpointWithResponseStream',
+];
+
+/** CloudWatch namespace of an endpoint's invocation metrics (per `EndpointName` and `VariantName`). */
+export const INVOCATION_METRIC_NAMESPACE = 'AWS/SageMaker';
+/** CloudWatch namespace of an endpoint's instance metrics (CPU, memory, disk). */
+export const INSTANCE_METRIC_NAMESPACE = '/aws/sagemaker/Endpoints';

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel } from 'cdk-nag';
+import { INVOKE_ACTIONS } from '../../policy/kill-switch-protocol';
 import { flatten, globMatch } from '../cfn-values';
 import { IndexedResource, ResourceTypes } from '../app-index';
 import { Assessment, GovernanceContext, verdict } from '../governance-context';
@@ -7,7 +8,6 @@ import { defineRule, endpointParts } from '../rule';
 import { AttachedDocument, conditionValues, coversAction, coversEndpoint, Statement } from '../policy-documents';
 
 /** The actions that invoke an endpoint; a pause must deny each one that is granted. */
-export const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync', 'sagemaker:InvokeEndpointWithResponseStream'];
 
 const TAG_CONDITION_OPERATORS = ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'];
 
