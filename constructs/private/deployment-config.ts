@@ -2,28 +2,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { MAX_API_INTEGER } from '../../lib/policy/aws-limits';
-import { amountIn, durationReceived, PropsValidator } from './validation';
+import { DEPLOYMENT_LIMITS, MAX_API_INTEGER } from '../../lib/policy/aws-limits';
 
-/** SageMaker's limits for deployment guardrails (CreateEndpoint / UpdateEndpoint `DeploymentConfig`). */
-export const DEPLOYMENT_LIMITS = {
-  /** WaitIntervalInSeconds and TerminationWaitInSeconds. */
-  maxWaitSeconds: 3600,
-  /** MaximumExecutionTimeoutInSeconds. */
-  minExecutionTimeoutSeconds: 600,
-  maxExecutionTimeoutSeconds: 28800,
-  /** CanarySize: at most 50% of the variant's instances. */
-  canaryMaxPercent: 50,
-  /** LinearStepSize: 10% to 50% of the variant's instances. */
-  linearMinPercent: 10,
-  linearMaxPercent: 50,
-  /** RollingUpdatePolicy.MaximumBatchSize: 5% to 50% of the variant's instances. */
-  rollingMinPercent: 5,
-  rollingMaxPercent: 50,
-  /** AutoRollbackConfiguration.Alarms: 1 to 10 alarms. */
-  minRollbackAlarms: 1,
-  maxRollbackAlarms: 10,
-} as const;
+export { DEPLOYMENT_LIMITS };
+import { amountIn, durationReceived, PropsValidator } from './validation';
 
 /** A step of a deployment as SageMaker takes it (`CapacitySize`): what this module needs of a `Capacity`. */
 export interface StepSize {

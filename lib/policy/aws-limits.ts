@@ -121,6 +121,29 @@ export function maxEvaluationPeriods(periodSeconds: number): number {
  */
 export const S3_DAYS = { min: 1, max: MAX_API_INTEGER, maxObjectLockDays: 36_500 } as const;
 
+/**
+ * SageMaker's limits for deployment guardrails (SageMaker API Reference: DeploymentConfig, BlueGreenUpdatePolicy,
+ * TrafficRoutingConfig, RollingUpdatePolicy, AutoRollbackConfig of CreateEndpoint / UpdateEndpoint).
+ */
+export const DEPLOYMENT_LIMITS = {
+  /** WaitIntervalInSeconds and TerminationWaitInSeconds. */
+  maxWaitSeconds: 3600,
+  /** MaximumExecutionTimeoutInSeconds. */
+  minExecutionTimeoutSeconds: 600,
+  maxExecutionTimeoutSeconds: 28800,
+  /** CanarySize: at most 50% of the variant's instances. */
+  canaryMaxPercent: 50,
+  /** LinearStepSize: 10% to 50% of the variant's instances. */
+  linearMinPercent: 10,
+  linearMaxPercent: 50,
+  /** RollingUpdatePolicy.MaximumBatchSize: 5% to 50% of the variant's instances. */
+  rollingMinPercent: 5,
+  rollingMaxPercent: 50,
+  /** AutoRollbackConfiguration.Alarms: 1 to 10 alarms. */
+  minRollbackAlarms: 1,
+  maxRollbackAlarms: 10,
+} as const;
+
 /** The sources cited in messages and in the README, by the limit they define. */
 export const AWS_LIMIT_SOURCES = {
   instanceType: `ProductionVariantInstanceType of ${SAGEMAKER_SDK_SOURCE}`,
