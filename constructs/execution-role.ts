@@ -3,11 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { INSTANCE_METRIC_NAMESPACE, INVOCATION_METRIC_NAMESPACE } from '../lib/policy/kill-switch-protocol';
 import { ModelSource } from './model-source';
-import { acknowledge, wildcardResourceFinding } from './private/acknowledge';
+import { acknowledge, acknowledgeWildcardResource } from './private/acknowledge';
 
 /** Namespaces the model container may publish custom metrics to. */
-export const METRIC_NAMESPACES = ['/aws/sagemaker/Endpoints', 'AWS/SageMaker'];
+export const METRIC_NAMESPACES = [INSTANCE_METRIC_NAMESPACE, INVOCATION_METRIC_NAMESPACE];
 
 /** Props of {@link ModelExecutionRole}. */
 export interface ModelExecutionRoleProps {
@@ -117,9 +118,9 @@ export class ModelExecutionRole extends Construct {
       ...(props.vpc ? ['EC2 Describe* has no resource-level permissions, and ENI IDs are unknown before SageMaker creates them (scoped by the ec2:Vpc condition)'] : []),
     ];
     acknowledge(this.policy.node.defaultChild!, ['AwsSolutions-IAM5[Resource::*]'], `${starReasons.join('; ')}.`);
-    acknowledge(this.policy.node.defaultChild!, [wildcardResourceFinding(this, logGroupArn)],
+    acknowledgeWildcardResource(this.policy.node.defaultChild!, logGroupArn,
       'SageMaker names the log streams of the endpoint itself; the permission is scoped to this endpoint\'s log group.');
-    acknowledge(this.policy.node.defaultChild!, [wildcardResourceFinding(this, props.dataCaptureObjectsArn)],
+    acknowledgeWildcardResource(this.policy.node.defaultChild!, props.dataCaptureObjectsArn,
       'SageMaker data capture writes objects under generated keys; the permission is scoped to this endpoint\'s capture prefix.');
   }
 

@@ -15,7 +15,7 @@ import { GovernanceProps, GovernanceTags, highestRiskTier, minimumLogRetentionDa
 import {
   AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, SNAPSHOT_PREFIX,
 } from '../lib/policy/kill-switch-protocol';
-import { acknowledge, wildcardResourceFinding } from './private/acknowledge';
+import { acknowledgeWildcardResource } from './private/acknowledge';
 import { EnforcerShard, ShardArns, ShardTarget, shardSizes, withLowerCaseModelPackages } from './private/enforcer-shard';
 import { PropsValidator } from './private/validation';
 import { GovernanceFoundation } from './governance-foundation';
@@ -330,7 +330,7 @@ export class KillSwitchEnforcer extends Construct {
       this.governedFunction.policy.addStatements(this.evidenceStatement);
     }
     this.evidenceStatement.addResources(objects);
-    acknowledge(this.governedFunction.policy.node.defaultChild!, [wildcardResourceFinding(this, objects)],
+    acknowledgeWildcardResource(this.governedFunction.policy.node.defaultChild!, objects,
       'Snapshot keys carry the endpoint name and the time of the pause; the permission is scoped to the kill-switch prefix of the evidence bucket (writes only).');
     this.addDataKey(key);
   }

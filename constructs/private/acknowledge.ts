@@ -1,5 +1,5 @@
 // Internal: acknowledges cdk-nag findings on the library's own constructs, finding by finding, with the reason.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Reference, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { wildcardResourceFindingId } from '../../lib/policy/nag-findings';
 
@@ -16,10 +16,37 @@ export function acknowledge(scope: IConstruct, ids: string[], reason: string): v
 }
 
 /**
- * The finding string cdk-nag's AwsSolutions-IAM5 reports for a wildcard resource,
- * e.g. `Resource::arn:<AWS::Partition>:s3:::<EvidenceBucket1234.Arn>/data-capture/*`.
- * Computed from the same ARN the policy uses, so the acknowledgement always matches exactly.
+ * Acknowledge the AwsSolutions-IAM5 finding cdk-nag reports for the wildcard resource `arn` in the policy `resource`,
+ * e.g. `AwsSolutions-IAM5[Resource::<EvidenceBucket1234.Arn>/data-capture/*]`.
+ *
+ * The finding ID holds the ARN as the policy's own stack renders it. A resource of another stack is rendered as
+ * `Fn::ImportValue`, and one of a parent stack as a nested-stack parameter, but CDK rewrites those references only
+ * when the app synthesizes (after every constructor and aspect has run, before construct validation and the
+ * validation plugins such as cdk-nag). So:
+ * - an ARN that refers only to resources of the policy's own stack is acknowledged now: its ID never changes;
+ * - every ARN is resolved again in a validation hook, after the rewrite: if its ID has changed (the resource is in
+ *   another stack, or a parent stack), that ID is acknowledged, with the same reason, before cdk-nag reads it.
  */
-export function wildcardResourceFinding(scope: IConstruct, arn: string): string {
-  return wildcardResourceFindingId(Stack.of(scope).resolve(arn));
+export function acknowledgeWildcardResource(resource: IConstruct, arn: string, reason: string): void {
+  const stack = Stack.of(resource);
+  const early = referencesOnly(stack, arn) ? wildcardResourceFindingId(stack.resolve(arn)) : undefined;
+  if (early) {
+    acknowledge(resource, [early], reason);
+  }
+  let late: string | undefined;
+  resource.node.addValidation({
+    validate: () => {
+      const id = wildcardResourceFindingId(stack.resolve(arn));
+      if (id !== early && id !== late) {
+        late = id;
+        acknowledge(resource, [id], reason);
+      }
+      return [];
+    },
+  });
+}
+
+/** True when every reference in `value` is to a resource of `stack` (so resolving it now gives its final form). */
+function referencesOnly(stack: Stack, value: string): boolean {
+  return Tokenization.reverseString(value).tokens.every((t) => !Reference.isReference(t) || Stack.of(t.target) === stack);
 }

@@ -12,6 +12,7 @@ describe('GIVEN resolved CloudFormation values of every shape a policy resource 
     { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:*' },
     { 'Fn::ImportValue': 'Platform:ExportsOutputFnGetAttKeyArn' },
     { 'Fn::Join': ['', [{ 'Fn::ImportValue': 'Platform:Bucket' }, '/data-capture/*']] },
+    { 'Fn::Join': ['', [{ Ref: 'referencetoPlatformBucketArn' }, '/kill-switch/*']] },
     { 'Fn::Select': [0, ['a', 'b']] },
     undefined,
   ];

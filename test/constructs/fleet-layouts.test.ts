@@ -1,0 +1,126 @@
+import { App, CfnElement, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { ExampleStack } from '../../bin/example-stack';
+import { GovernanceFoundation } from '../../constructs/governance-foundation';
+import { GovernedEndpoint } from '../../constructs/governed-endpoint';
+import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
+import { RiskTier } from '../../lib/policy/governance';
+import { endpointProps } from '../helpers/fixtures';
+import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../helpers/nag';
+
+const packs = () => [...compliancePacks(), new AiGovernanceChecks()];
+
+/** Two endpoints in `scope`, both on `foundation`. */
+function twoEndpoints(scope: Stack, foundation: GovernanceFoundation): void {
+  for (const name of ['Scoring', 'Triage']) {
+    new GovernedEndpoint(scope, name, endpointProps({
+      foundation,
+      governance: { owner: 'fraud-ml@example.com', purpose: `${scope.node.id} ${name}`, riskTier: RiskTier.HIGH },
+    }));
+  }
+}
+
+/** A foundation in its own stack, passed to endpoints in two other stacks. */
+function foundationInItsOwnStack(): App {
+  const app = new App();
+  const foundation = new GovernanceFoundation(new Stack(app, 'Platform'), 'GovernanceFoundation');
+  twoEndpoints(new Stack(app, 'FraudEndpoints'), foundation);
+  twoEndpoints(new Stack(app, 'ClaimsEndpoints'), foundation);
+  return app;
+}
+
+/** Two nested stacks of endpoints under the parent stack that holds the foundation. */
+function nestedStacksUnderTheFoundation(): App {
+  const app = new App();
+  const parent = new Stack(app, 'Platform');
+  const foundation = new GovernanceFoundation(parent, 'GovernanceFoundation');
+  twoEndpoints(new NestedStack(parent, 'FraudEndpoints'), foundation);
+  twoEndpoints(new NestedStack(parent, 'ClaimsEndpoints'), foundation);
+  return app;
+}
+
+/** The same two endpoints in one stack with its own foundation (the layout before fleets). */
+function oneStack(): App {
+  const app = new App();
+  const stack = new Stack(app, 'FraudEndpoints');
+  twoEndpoints(stack, GovernanceFoundation.of(stack));
+  return app;
+}
+
+const layouts: [string, () => App][] = [
+  ['a foundation in its own stack passed to endpoints in two other stacks', foundationInItsOwnStack],
+  ['two nested stacks of endpoints under the parent stack holding the foundation', nestedStacksUnderTheFoundation],
+  ['one stack with its own foundation', oneStack],
+];
+
+describe.each(layouts)('GIVEN %s', (_name, build) => {
+  test('WHEN the app synthesizes THEN CloudFormation validation raises no error', () => {
+    const app = build();
+    // the test context (cdk.json's) makes every error of aws-cdk-lib's built-in template validation fail synth
+    expect(app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules')).toBe(true);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('WHEN the five packs run as the app\'s validation plugins, as `cdk synth` runs them THEN synth succeeds', () => {
+    const app = build();
+    Validations.of(app).addPlugins(...packs());
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('WHEN AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1 and AiGovernance review the whole app THEN there are zero unacknowledged findings', () => {
+    expect(unacknowledgedFindings(build(), packs())).toEqual([]);
+  });
+
+  test('WHEN the app synthesizes THEN every wildcard-resource acknowledgement names a reference of its own stack, once', () => {
+    const app = build();
+    app.synth();
+    const ids = acknowledgements(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5[')).map((a) => `${a.path} ${a.id}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    // two endpoints a stack: Resource::*, log streams and data capture each; one kill-switch enforcer a stack
+    expect(ids.length).toBeGreaterThanOrEqual(7);
+  });
+});
+
+describe('GIVEN endpoints in one stack with its own foundation', () => {
+  test('WHEN the app synthesizes THEN the acknowledgements are recorded at construction with the IDs of local references, and synthesis adds none', () => {
+    // GIVEN
+    const app = oneStack();
+    const stack = app.node.findChild('FraudEndpoints') as Stack;
+    const bucket = GovernanceFoundation.of(stack).evidenceBucket.node.defaultChild as CfnElement;
+    const killSwitchId = `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket)}.Arn>/kill-switch/*]`;
+    // WHEN
+    const before = acknowledgements(app);
+    app.synth();
+    // THEN
+    expect(acknowledgements(app)).toEqual(before);
+    expect(before.filter((a) => a.id === killSwitchId)).toEqual([expect.objectContaining({ path: expect.stringMatching(/^FraudEndpoints\/.*KillSwitchEnforcer[^/]*\/Function\/Policy\/Resource$/) })]);
+    expect(before.filter((a) => a.id.startsWith(`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket)}.Arn>/data-capture/`))).toHaveLength(2);
+  });
+});
+
+test('GIVEN the example app WHEN it synthesizes THEN its acknowledgements are exactly those recorded at construction, so its governance report lists the same ones', () => {
+  // GIVEN
+  const app = new App();
+  new ExampleStack(app, 'GovernedEndpointExample');
+  const atConstruction = acknowledgements(app);
+  // WHEN
+  app.synth();
+  // THEN
+  expect(acknowledgements(app)).toEqual(atConstruction);
+  expect(atConstruction.filter((a) => /^AwsSolutions-IAM5\[Resource::<[^>]+\.Arn>\/(kill-switch|data-capture)\//.test(a.id)).length).toBeGreaterThanOrEqual(2);
+});
+
+describe('GIVEN endpoints whose foundation is in another stack', () => {
+  test('WHEN the app synthesizes THEN each wildcard resource is acknowledged with the imported reference, not the foundation\'s local one', () => {
+    // GIVEN
+    const app = foundationInItsOwnStack();
+    const platform = app.node.findChild('Platform') as Stack;
+    const bucket = (platform.node.findChild('GovernanceFoundation') as GovernanceFoundation).evidenceBucket.node.defaultChild as CfnElement;
+    // WHEN
+    app.synth();
+    // THEN
+    const ofBucket = acknowledgements(app).filter((a) => a.id.includes('/kill-switch/*') || a.id.includes('/data-capture/'));
+    expect(ofBucket).toHaveLength(6);
+    expect(ofBucket.filter((a) => a.id.includes(`<${platform.getLogicalId(bucket)}.Arn>`))).toEqual([]);
+    expect(ofBucket.every((a) => a.id.startsWith('AwsSolutions-IAM5[Resource::Platform:ExportsOutput'))).toBe(true);
+  });
+});
