@@ -1,14 +1,23 @@
-import { Aws, Duration, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { GovernanceProps, GovernanceTags, highestRiskTier, RiskTier } from '../lib/policy/governance';
-import { checkGovernance, PropsValidator } from './private/validation';
+import {
+  checkFoundationAttributes, checkFoundationName, FOUNDATION_PARAMETER_PREFIX, FOUNDATION_PARAMETERS, foundationParameterName,
+  ImportedGovernanceFoundation, lookupFoundationAttributes,
+} from './private/imported-foundation';
+import { checkGovernance, PropsValidator, UniqueNames } from './private/validation';
 import { warnIfImportedKey } from './private/warnings';
 import { AlarmTopic } from './alarm-topic';
 import { EvidenceStore, ObjectLockMode } from './evidence-store';
+import type { GovernanceFoundationAttributes, GovernanceFoundationLookupOptions, IGovernanceFoundation } from './governance-foundation-ref';
+
+/** The kind of name `UniqueNames` keeps for foundations: the segment of their published parameters' names. */
+const FOUNDATION_NAMES = 'governance-foundation';
 
 /** Props of {@link GovernanceFoundation}. */
 export interface GovernanceFoundationProps {
@@ -56,6 +65,16 @@ export interface GovernanceFoundationProps {
    * @default - evidence is never expired
    */
   readonly evidenceExpiration?: Duration;
+
+  /**
+   * The name the foundation publishes its references under, as SSM String parameters
+   * `/governed-endpoint/foundation/<name>/{key-arn,evidence-bucket-name,object-lock,alert-topic-arn}`, which other
+   * apps read with `GovernanceFoundation.fromLookup`: 1 to 128 letters, digits and `_ . -`, unique in the account and region.
+   * @default - the stack's name for the foundation `GovernanceFoundation.of` creates (ID `GovernanceFoundation` at the
+   *   stack's root); for any other, the stack's name, a dot and the foundation's construct path within its stack, with
+   *   `/` written `.` and other characters outside the allowed set written `-`
+   */
+  readonly name?: string;
 }
 
 /**
@@ -64,9 +83,49 @@ export interface GovernanceFoundationProps {
  * `GovernedEndpoint` uses the stack's foundation ({@link GovernanceFoundation.of}) unless you pass one,
  * so 50 endpoints in a stack cost one key and one bucket, not 50.
  */
-export class GovernanceFoundation extends Construct {
+export class GovernanceFoundation extends Construct implements IGovernanceFoundation {
   /** The construct ID of the per-stack foundation. Part of the logical IDs of the key and bucket: never change it. */
   public static readonly STACK_SINGLETON_ID = 'GovernanceFoundation';
+
+  /** The prefix of the SSM parameters every foundation publishes: `<prefix><name>/<parameter>`. */
+  public static readonly PARAMETER_PREFIX = FOUNDATION_PARAMETER_PREFIX;
+
+  /**
+   * A foundation defined in another app or stack, by its references. Endpoints that use it get their stack's own
+   * kill-switch enforcer, on the foundation's key.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: GovernanceFoundationAttributes): IGovernanceFoundation {
+    const v = new PropsValidator(scope, 'GovernanceFoundation.fromAttributes');
+    checkFoundationAttributes(v, attrs, { encryptionKeyArn: 'encryptionKeyArn', evidenceBucketName: 'evidenceBucketName',
+      alertTopicArn: 'alertTopicArn', objectLockEnabled: 'objectLockEnabled' });
+    v.throwIfInvalid();
+    return new ImportedGovernanceFoundation(scope, id, attrs);
+  }
+
+  /**
+   * A foundation defined in another app, from the SSM parameters it publishes under `options.name`, read at synth
+   * (the CDK CLI caches them in cdk.context.json). The calling stack needs a concrete `env` (account and region).
+   */
+  public static fromLookup(scope: Construct, id: string, options: GovernanceFoundationLookupOptions): IGovernanceFoundation {
+    const v = new PropsValidator(scope, 'GovernanceFoundation.fromLookup');
+    const stack = Stack.of(scope);
+    if (Token.isUnresolved(options.name)) {
+      v.fail('name', 'received a token; allowed: a name known at synth (the parameters are read at synth)');
+    } else {
+      checkFoundationName(v, 'name', options.name);
+    }
+    v.check(!Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region), 'scope', `a stack without a concrete env (${stack.stackName})`,
+      'a scope in a stack with `env: { account, region }`: the lookup reads the parameters of that account and region');
+    v.throwIfInvalid();
+    const { pending, ...attrs } = lookupFoundationAttributes(scope, options.name);
+    const labels = Object.fromEntries(Object.keys(FOUNDATION_PARAMETERS).map((a) =>
+      [a, foundationParameterName(options.name, a as keyof GovernanceFoundationAttributes)])) as Record<keyof GovernanceFoundationAttributes, string>;
+    if (!pending) {
+      checkFoundationAttributes(v, attrs, labels);
+      v.throwIfInvalid();
+    }
+    return new ImportedGovernanceFoundation(scope, id, attrs);
+  }
 
   /** The stack's shared foundation, created with defaults on first use. */
   public static of(scope: IConstruct): GovernanceFoundation {
@@ -84,6 +143,8 @@ export class GovernanceFoundation extends Construct {
   public readonly evidenceStore: EvidenceStore;
   /** The alert topic for alarms and kill-switch notifications. */
   public readonly alertTopic: sns.ITopic;
+  /** The name the foundation publishes its references under (`<PARAMETER_PREFIX><name>/`). */
+  public readonly name: string;
 
   private readonly endpointGovernance: GovernanceProps[] = [];
 
@@ -96,7 +157,15 @@ export class GovernanceFoundation extends Construct {
     }
     const evidence = EvidenceStore._resolve(v, { objectLock: props.objectLock, objectLockMode: props.objectLockMode, expiration: props.evidenceExpiration },
       { objectLock: 'objectLock', objectLockMode: 'objectLockMode', objectLockRetention: 'objectLockRetention', expiration: 'evidenceExpiration' });
+    this.name = props.name ?? defaultName(this);
+    if (checkFoundationName(v, 'name', this.name) && !Token.isUnresolved(this.name)) {
+      const holder = UniqueNames.holder(FOUNDATION_NAMES, this, this.name, this.node.path);
+      v.check(holder === undefined, 'name', this.name, `a name no other foundation in the account and region uses (${holder} uses it${props.name === undefined ? ', and it defaults to the stack name' : ''})`);
+    }
     v.throwIfInvalid();
+    if (!Token.isUnresolved(this.name)) {
+      UniqueNames.claim(FOUNDATION_NAMES, this, this.name, this.node.path);
+    }
 
     const gov = props.governance;
     const first = () => this.endpointGovernance[0];
@@ -162,6 +231,12 @@ export class GovernanceFoundation extends Construct {
       objectLockMode: props.objectLockMode,
       expiration: props.evidenceExpiration,
     }, evidence);
+    this.publish();
+  }
+
+  /** Whether the evidence bucket has S3 Object Lock on. */
+  public get objectLockEnabled(): boolean {
+    return this.evidenceStore.objectLockEnabled;
   }
 
   /**
@@ -172,6 +247,23 @@ export class GovernanceFoundation extends Construct {
     this.endpointGovernance.push(governance);
   }
 
+  /** Publish the references other apps import with `fromLookup`, one String parameter each. */
+  private publish(): void {
+    const values: Record<keyof GovernanceFoundationAttributes, [string, string]> = {
+      encryptionKeyArn: ['KeyArnParameter', this.encryptionKey.keyArn],
+      evidenceBucketName: ['EvidenceBucketNameParameter', this.evidenceBucket.bucketName],
+      objectLockEnabled: ['ObjectLockParameter', String(this.objectLockEnabled)],
+      alertTopicArn: ['AlertTopicArnParameter', this.alertTopic.topicArn],
+    };
+    for (const [attribute, [id, value]] of Object.entries(values)) {
+      new ssm.StringParameter(this, id, {
+        parameterName: foundationParameterName(this.name, attribute as keyof GovernanceFoundationAttributes),
+        stringValue: value,
+        description: `Governance foundation ${this.name}: ${attribute}, for GovernanceFoundation.fromLookup`,
+      });
+    }
+  }
+
   private highestTier(): string {
     return highestRiskTier(this.endpointGovernance.map((g) => g.riskTier)) ?? RiskTier.HIGH;
   }
@@ -180,4 +272,14 @@ export class GovernanceFoundation extends Construct {
   public get evidenceBucket(): s3.IBucket {
     return this.evidenceStore.bucket;
   }
+}
+
+/** The default name: the stack's for its singleton foundation, the stack's and the path within it for any other. */
+function defaultName(foundation: GovernanceFoundation): string {
+  const stack = Stack.of(foundation);
+  if (foundation.node.scope === stack && foundation.node.id === GovernanceFoundation.STACK_SINGLETON_ID) {
+    return stack.stackName;
+  }
+  const path = foundation.node.scopes.slice(foundation.node.scopes.indexOf(stack) + 1).map((c) => c.node.id).join('.');
+  return `${stack.stackName}.${path.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
 }

@@ -8,7 +8,7 @@ import { ModelSource } from './model-source';
 import { DeploymentPolicy } from './deployment-policy';
 import { EndpointAlarmsOptions } from './endpoint-alarms';
 import { AutoScalingOptions } from './endpoint-autoscaling';
-import { GovernanceFoundation } from './governance-foundation';
+import type { IGovernanceFoundation } from './governance-foundation-ref';
 import { KillSwitchOptions } from './kill-switch';
 
 /**
@@ -58,10 +58,11 @@ export interface GovernedEndpointProps {
   readonly variantName?: string;
 
   /**
-   * Shared governance parts (key and evidence store).
+   * Shared governance parts (key, evidence bucket, alert topic): a `GovernanceFoundation` of this app, or one
+   * imported with `GovernanceFoundation.fromLookup` or `GovernanceFoundation.fromAttributes`.
    * @default - the stack's foundation, `GovernanceFoundation.of(stack)`, created on first use
    */
-  readonly foundation?: GovernanceFoundation;
+  readonly foundation?: IGovernanceFoundation;
 
   /**
    * Customer-managed key for the endpoint's volume, data capture and log group.

@@ -10,7 +10,7 @@ import { resolveEndpointProps } from './private/endpoint-settings';
 import { GovernanceProps, GovernanceTags, minimumInstanceCount, RiskTier, tierFloors } from '../lib/policy/governance';
 import { supportsVolumeEncryption } from '../lib/policy/instance-types';
 import { acknowledge, inCompliancePacks } from './private/acknowledge';
-import { WARNING_PREFIX, warnIfImportedKey } from './private/warnings';
+import { WARNING_IDS, warnIfImportedKey } from './private/warnings';
 import { DeploymentPolicy } from './deployment-policy';
 import { EndpointAlarms } from './endpoint-alarms';
 import { EndpointAutoScaling } from './endpoint-autoscaling';
@@ -89,7 +89,9 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     const foundation = props.encryptionKey && props.evidenceBucket ? undefined : (props.foundation ?? GovernanceFoundation.of(this));
     this.encryptionKey = props.encryptionKey ?? foundation!.encryptionKey;
     this.evidenceBucket = props.evidenceBucket ?? foundation!.evidenceBucket;
-    foundation?.registerEndpoint(props.governance);
+    if (foundation instanceof GovernanceFoundation) {
+      foundation.registerEndpoint(props.governance);
+    }
     if (props.encryptionKey) {
       warnIfImportedKey(this, props.encryptionKey, 'encryptionKey');
     }
@@ -208,7 +210,7 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     if (this.executionRole) {
       this.executionRole.addToPolicy(readRollbackAlarms);
     } else {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:executionRoleReadsRollbackAlarms`,
+      Annotations.of(this).addWarningV2(WARNING_IDS.executionRoleReadsRollbackAlarms,
         'executionRole is your own role: grant it cloudwatch:DescribeAlarms on the rollback alarms ' +
         `(endpoint.alarms.rollbackAlarms), or SageMaker cannot watch them during a staged deployment.`);
     }

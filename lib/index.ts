@@ -38,6 +38,7 @@ export { KillSwitchState } from './policy/kill-switch-protocol';
 // What endpoints share: key, evidence, alerts, the library's functions.
 export { GovernanceFoundation } from '../constructs/governance-foundation';
 export type { GovernanceFoundationProps } from '../constructs/governance-foundation';
+export type { GovernanceFoundationAttributes, GovernanceFoundationLookupOptions, IGovernanceFoundation } from '../constructs/governance-foundation-ref';
 export { EvidenceStore, ObjectLockMode } from '../constructs/evidence-store';
 export type { EvidenceStoreProps } from '../constructs/evidence-store';
 export { AlarmTopic } from '../constructs/alarm-topic';

@@ -24,8 +24,8 @@ const PUBLIC_INTERFACES = [
   'AiGovernanceChecksProps', 'AlarmTimingOptions', 'AlarmTopicProps', 'AllAtOnceOptions', 'ApprovalGateProps', 'ArtifactModelOptions',
   'AutoScalingOptions', 'BlueGreenOptions', 'CanaryOptions', 'CountAlarmOptions', 'DataCaptureOptions', 'DeploymentPolicyOptions',
   'EndpointAlarmsOptions', 'EndpointAlarmsProps', 'EndpointAutoScalingProps', 'EndpointDashboardProps', 'ErrorRateAlarmOptions',
-  'EvidenceStoreProps', 'GovernanceFoundationProps', 'GovernanceProps', 'GovernanceReportProps', 'GovernanceRuleSettings',
-  'GovernedEndpointAttributes', 'GovernedEndpointProps', 'GovernedFunctionProps', 'IGovernedEndpoint', 'KillSwitchEnforcerLookup',
+  'EvidenceStoreProps', 'GovernanceFoundationAttributes', 'GovernanceFoundationLookupOptions', 'GovernanceFoundationProps', 'GovernanceProps', 'GovernanceReportProps', 'GovernanceRuleSettings',
+  'GovernedEndpointAttributes', 'GovernedEndpointProps', 'GovernedFunctionProps', 'IGovernanceFoundation', 'IGovernedEndpoint', 'KillSwitchEnforcerLookup',
   'KillSwitchEnforcerProps', 'KillSwitchOptions', 'KillSwitchProps', 'KillSwitchRegistration', 'LatencyAlarmOptions', 'LinearOptions',
   'ModelExecutionRoleProps', 'ModelPackageOptions', 'RollingOptions', 'UtilizationAlarmOptions', 'VariantMetricSource',
 ];

@@ -161,7 +161,7 @@ function checkOptOuts(v: PropsValidator, props: GovernedEndpointProps, tier: Ris
     }
   }
   if (floors.objectLockRequired && props.foundation && !props.evidenceBucket) {
-    v.check(props.foundation.evidenceStore.objectLockEnabled, 'foundation', 'a foundation with objectLock: false',
+    v.check(props.foundation.objectLockEnabled, 'foundation', 'a foundation with objectLock: false',
       `a foundation with Object Lock on for ${tier} tier (evidence must not be deletable)`);
   }
 }
