@@ -130,8 +130,16 @@ export interface EndpointAlarmsOptions {
    */
   readonly zeroTraffic?: AlarmTimingOptions;
   /**
-   * Create the endpoint's CloudWatch dashboard.
-   * @default true
+   * Also create a CloudWatch dashboard for this endpoint alone (alarm states, invocations, error rates, latency
+   * percentiles, utilisation and kill switch). Each dashboard costs $3 a month after an account's first three.
+   * @default false - the endpoint has a row on the stack's dashboard only (see `stackDashboard`)
    */
   readonly dashboard?: boolean;
+  /**
+   * Add a row for this endpoint to the stack's shared `GovernanceDashboard` (created with the first row): alarm
+   * states, error rates, p99 latency, utilisation and kill switch. A stack whose endpoints all set this to false
+   * has no shared dashboard.
+   * @default true
+   */
+  readonly stackDashboard?: boolean;
 }

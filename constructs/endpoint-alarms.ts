@@ -11,6 +11,7 @@ import { amountIn, durationReceived, propPath, PropsValidator } from './private/
 import { AlarmTimingOptions, EndpointAlarmsOptions } from './endpoint-alarms-options';
 import { AlarmTopic } from './alarm-topic';
 import { EndpointDashboard } from './endpoint-dashboard';
+import { GovernanceDashboard } from './governance-dashboard';
 
 export * from './endpoint-alarms-options';
 
@@ -64,6 +65,9 @@ export interface ResolvedAlarms {
   readonly rollbackAlarmCount: number;
 }
 
+/** The end of every rollback alarm's description; the alarm's name says which endpoint. */
+const ROLLS_BACK = 'Rolls back a deployment in progress.';
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Settings an endpoint resolved for its alarms, handed to them with their props. */
@@ -71,7 +75,7 @@ const RESOLVED = new SettingsHandoff<ResolvedAlarms>();
 
 /**
  * The alarms of one governed endpoint, all with an action on the (KMS-encrypted, TLS-only) alert topic,
- * and its dashboard.
+ * and its row on the stack's dashboard (and, when asked, a dashboard of its own).
  *
  * Error-rate alarms are metric math, `IF(invocations >= minimum, errors / invocations, 0)`, on the Sum of
  * `Invocation5XXErrors`/`Invocation4XXErrors` and `Invocations`. Every alarm except zero-traffic treats
@@ -96,8 +100,10 @@ export class EndpointAlarms extends Construct {
   public readonly diskUtilization?: cloudwatch.Alarm;
   /** Zero-traffic alarm, when enabled. */
   public readonly zeroTraffic?: cloudwatch.Alarm;
-  /** The endpoint's dashboard, unless turned off. */
+  /** The endpoint's own dashboard, when `dashboard` is true. */
   public readonly dashboard?: EndpointDashboard;
+  /** The stack's dashboard holding this endpoint's row, unless `stackDashboard` is false. */
+  public readonly stackDashboard?: GovernanceDashboard;
 
   /**
    * Check the alarms' options, recording every problem in `v` under the names the user wrote (`path` is the prop
@@ -176,7 +182,7 @@ export class EndpointAlarms extends Construct {
     if (t.serverErrorRate) {
       this.serverErrorRate = this.alarm('ServerErrorRate', t.serverErrorRate, {
         alarmName: name('5xx-error-rate'),
-        alarmDescription: `5xx error rate of ${props.endpointName}/${props.variantName} above ${serverRate * 100}% (minutes with < ${serverMin} requests count as 0). Rolls back a deployment in progress.`,
+        alarmDescription: `5xx rate > ${serverRate * 100}% (periods under ${serverMin} requests count as 0). ${ROLLS_BACK}`,
         metric: this.errorRate('5XX', VariantMetrics.invocation5XXErrors(this.source, { period: t.serverErrorRate.period }), serverMin, t.serverErrorRate.period),
         threshold: serverRate,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -186,7 +192,7 @@ export class EndpointAlarms extends Construct {
     if (t.clientErrorRate) {
       this.clientErrorRate = this.alarm('ClientErrorRate', t.clientErrorRate, {
         alarmName: name('4xx-error-rate'),
-        alarmDescription: `4xx error rate of ${props.endpointName}/${props.variantName} above ${clientRate * 100}% (minutes with < ${clientMin} requests count as 0). Rolls back a deployment in progress.`,
+        alarmDescription: `4xx rate > ${clientRate * 100}% (periods under ${clientMin} requests count as 0). ${ROLLS_BACK}`,
         metric: this.errorRate('4XX', VariantMetrics.invocation4XXErrors(this.source, { period: t.clientErrorRate.period }), clientMin, t.clientErrorRate.period),
         threshold: clientRate,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -196,7 +202,7 @@ export class EndpointAlarms extends Construct {
     if (t.modelLatency) {
       this.modelLatency = this.alarm('ModelLatency', t.modelLatency, {
         alarmName: name('model-latency-p99'),
-        alarmDescription: `p99 model latency of ${props.endpointName}/${props.variantName} above ${latency.toHumanString()} (threshold in microseconds). Rolls back a deployment in progress.`,
+        alarmDescription: `p99 model latency > ${latency.toHumanString()} (threshold in microseconds). ${ROLLS_BACK}`,
         metric: VariantMetrics.modelLatency(this.source, { period: t.modelLatency.period }),
         threshold: latencyMicros,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -206,7 +212,7 @@ export class EndpointAlarms extends Construct {
     if (t.modelErrors) {
       this.modelErrors = this.alarm('ModelErrors', t.modelErrors, {
         alarmName: name('model-errors'),
-        alarmDescription: `${modelErrors} or more invocation model errors a period on ${props.endpointName}/${props.variantName}. Rolls back a deployment in progress.`,
+        alarmDescription: `${modelErrors} or more model errors a period. ${ROLLS_BACK}`,
         metric: VariantMetrics.invocationModelErrors(this.source, { period: t.modelErrors.period }),
         threshold: modelErrors,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -217,7 +223,7 @@ export class EndpointAlarms extends Construct {
       const timingOf = t[key];
       return timingOf && this.alarm(key.charAt(0).toUpperCase() + key.slice(1), timingOf, {
         alarmName: name(`${suffix}-utilization`),
-        alarmDescription: `Average ${suffix} utilisation of ${props.endpointName}/${props.variantName} above ${percent}%${note}.`,
+        alarmDescription: `Average ${suffix === 'cpu' ? 'CPU' : suffix} > ${percent}%${note}.`,
         metric: VariantMetrics[key](this.source, { period: timingOf.period }),
         threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -225,14 +231,14 @@ export class EndpointAlarms extends Construct {
       });
     };
     this.cpuUtilization = utilisation('cpuUtilization', 'cpu', cpu, cpu * (vcpus ?? 1), vcpus
-      ? ` (threshold ${cpu * vcpus} = ${cpu}% x ${vcpus} vCPUs: SageMaker sums CPU over cores)`
-      : ' (vCPU count unknown: threshold applied to the summed CPU metric as is)');
+      ? ` of ${vcpus} vCPUs (threshold ${cpu * vcpus}: CPU is summed over cores)`
+      : ' (vCPUs unknown: threshold on the summed CPU as is)');
     this.memoryUtilization = utilisation('memoryUtilization', 'memory', memory, memory);
     this.diskUtilization = utilisation('diskUtilization', 'disk', disk, disk);
     if (t.zeroTraffic) {
       this.zeroTraffic = this.alarm('ZeroTraffic', t.zeroTraffic, {
         alarmName: name('zero-traffic'),
-        alarmDescription: `No invocation of ${props.endpointName}/${props.variantName} for ${t.zeroTraffic.datapointsToAlarm} of ${t.zeroTraffic.evaluationPeriods} periods of ${t.zeroTraffic.period.toHumanString()}. Turn off with alarms.zeroTraffic.enabled = false for endpoints idle by design.`,
+        alarmDescription: `No request in ${t.zeroTraffic.datapointsToAlarm} of ${t.zeroTraffic.evaluationPeriods} periods of ${t.zeroTraffic.period.toHumanString()}. Idle by design? Set alarms.zeroTraffic.enabled: false.`,
         metric: VariantMetrics.invocations(this.source, { period: t.zeroTraffic.period }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -240,8 +246,12 @@ export class EndpointAlarms extends Construct {
       });
     }
 
-    if (props.dashboard ?? true) {
+    if (props.dashboard ?? false) {
       this.dashboard = new EndpointDashboard(this, 'Dashboard', { ...this.source, alarms: this.all });
+    }
+    if (props.stackDashboard ?? true) {
+      this.stackDashboard = GovernanceDashboard.of(this);
+      this.stackDashboard.addEndpoint({ ...this.source, alarms: this.all });
     }
   }
 

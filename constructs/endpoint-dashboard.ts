@@ -19,8 +19,9 @@ export interface EndpointDashboardProps extends VariantMetricSource {
 }
 
 /**
- * The page an on-call engineer opens first: alarm states, invocations, error rates,
- * latency percentiles and utilisation of one endpoint variant.
+ * A dashboard of one endpoint variant alone: alarm states, invocations, error rates, latency percentiles and
+ * utilisation. `GovernedEndpoint` creates one only with `alarms: { dashboard: true }`; by default an endpoint has
+ * only its compact row on the stack's `GovernanceDashboard`.
  *
  * `GovernedEndpoint` adds its kill switch's row ({@link addKillSwitch}); add your own rows with {@link addWidgets}.
  */

@@ -66,7 +66,7 @@ export class GovernedEndpoint extends GovernedEndpointBase {
   public readonly cfnEndpointConfig: sagemaker.CfnEndpointConfig;
   /** Escape hatch: the L1 endpoint. */
   public readonly cfnEndpoint: sagemaker.CfnEndpoint;
-  /** The endpoint's alarms, alert topic and dashboard. */
+  /** The endpoint's alarms, alert topic and dashboards (its row on the stack's, and its own when asked). */
   public readonly alarms: EndpointAlarms;
   /** The deployment policy rendered into the endpoint's `DeploymentConfig`. */
   public readonly deployment: DeploymentPolicy;
@@ -249,6 +249,7 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     // The association the governance nag pack and the operator CLI read: which parameter pauses this endpoint.
     this.cfnEndpoint.tags.setTag(KILL_SWITCH_PARAMETER_TAG, this.killSwitch.parameterName);
     this.alarms.dashboard?.addKillSwitch(this.killSwitch);
+    this.alarms.stackDashboard?.addKillSwitch(this.killSwitch);
 
     Tags.of(this).add(GovernanceTags.OWNER, props.governance.owner);
     Tags.of(this).add(GovernanceTags.PURPOSE, props.governance.purpose);

@@ -20,6 +20,8 @@ export type {
 } from '../constructs/endpoint-alarms';
 export { EndpointDashboard } from '../constructs/endpoint-dashboard';
 export type { EndpointDashboardProps } from '../constructs/endpoint-dashboard';
+export { GovernanceDashboard } from '../constructs/governance-dashboard';
+export type { GovernanceDashboardEndpointOptions, GovernanceDashboardProps } from '../constructs/governance-dashboard';
 export type { VariantMetricSource } from '../constructs/private/endpoint-metrics';
 export { EndpointAutoScaling } from '../constructs/endpoint-autoscaling';
 export type { AutoScalingOptions, EndpointAutoScalingProps } from '../constructs/endpoint-autoscaling';

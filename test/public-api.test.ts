@@ -16,7 +16,7 @@ const ENTRY = path.resolve(__dirname, '..', 'lib', 'index.ts');
 
 const PUBLIC_CLASSES = [
   'AiGovernanceChecks', 'AlarmTopic', 'ApprovalGate', 'Capacity', 'DeploymentPolicy', 'EndpointAlarms', 'EndpointAutoScaling',
-  'EndpointDashboard', 'EvidenceStore', 'GovernanceFoundation', 'GovernanceReport', 'GovernanceTagKey', 'GovernanceWarning',
+  'EndpointDashboard', 'EvidenceStore', 'GovernanceDashboard', 'GovernanceFoundation', 'GovernanceReport', 'GovernanceTagKey', 'GovernanceWarning',
   'GovernedEndpoint', 'GovernedFunction', 'KillSwitch', 'KillSwitchEnforcer', 'ModelArtifact', 'ModelExecutionRole', 'ModelImage', 'ModelSource',
 ];
 const PUBLIC_ENUMS = ['CapacityType', 'DeploymentStrategy', 'KillSwitchState', 'ObjectLockMode', 'RiskTier'];
@@ -24,7 +24,7 @@ const PUBLIC_INTERFACES = [
   'AiGovernanceChecksProps', 'AlarmTimingOptions', 'AlarmTopicProps', 'AllAtOnceOptions', 'ApprovalGateProps', 'ArtifactModelOptions',
   'AutoScalingOptions', 'BlueGreenOptions', 'CanaryOptions', 'CountAlarmOptions', 'DataCaptureOptions', 'DeploymentPolicyOptions',
   'EndpointAlarmsOptions', 'EndpointAlarmsProps', 'EndpointAutoScalingProps', 'EndpointDashboardProps', 'ErrorRateAlarmOptions',
-  'EvidenceStoreProps', 'GovernanceFoundationAttributes', 'GovernanceFoundationLookupOptions', 'GovernanceFoundationProps', 'GovernanceProps', 'GovernanceReportProps', 'GovernanceRuleSettings',
+  'EvidenceStoreProps', 'GovernanceDashboardEndpointOptions', 'GovernanceDashboardProps', 'GovernanceFoundationAttributes', 'GovernanceFoundationLookupOptions', 'GovernanceFoundationProps', 'GovernanceProps', 'GovernanceReportProps', 'GovernanceRuleSettings',
   'GovernedEndpointAttributes', 'GovernedEndpointProps', 'GovernedFunctionProps', 'IGovernanceFoundation', 'IGovernedEndpoint', 'KillSwitchEnforcerLookup',
   'KillSwitchEnforcerProps', 'KillSwitchOptions', 'KillSwitchProps', 'KillSwitchRegistration', 'LatencyAlarmOptions', 'LinearOptions',
   'ModelExecutionRoleProps', 'ModelPackageOptions', 'RollingOptions', 'UtilizationAlarmOptions', 'VariantMetricSource',

@@ -236,17 +236,17 @@ describe('GIVEN the alarms of a GovernedEndpoint', () => {
   });
 });
 
-describe('GIVEN the dashboard of a GovernedEndpoint', () => {
-  const { template, endpoint } = alarmsOf();
+describe('GIVEN a GovernedEndpoint that asks for a dashboard of its own', () => {
+  const { template, endpoint } = alarmsOf({ dashboard: true });
 
-  function body(t: Template): string {
-    const dashboards = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as any[];
-    expect(dashboards).toHaveLength(1);
-    return JSON.stringify(Stack.of(endpoint).resolve(dashboards[0].Properties.DashboardBody));
+  /** The body of the endpoint's own dashboard (the stack's shared one is there too). */
+  function body(e: GovernedEndpoint, t: Template): string {
+    const id = Stack.of(e).getLogicalId(e.alarms.dashboard!.dashboard.node.defaultChild as cloudwatch.CfnDashboard);
+    return JSON.stringify(Stack.of(e).resolve(t.toJSON().Resources[id].Properties.DashboardBody));
   }
 
   test('THEN it shows alarm states, invocations, error rates, latency percentiles and utilisation', () => {
-    const text = body(template);
+    const text = body(endpoint, template);
     for (const expected of [
       'Alarm states', 'Invocations', 'Invocation4XXErrors', 'Invocation5XXErrors', 'InvocationModelErrors',
       '100 * errors5XX / invocations', 'model p50', 'model p90', 'model p99', 'ModelLatency', 'OverheadLatency',
@@ -261,17 +261,33 @@ describe('GIVEN the dashboard of a GovernedEndpoint', () => {
     }
   });
 
-  test('WHEN a widget is added THEN it is appended to the dashboard', () => {
-    const stack = newStack();
-    const e = new GovernedEndpoint(stack, 'Scoring', endpointProps());
-    e.alarms.dashboard!.addWidgets(new cloudwatch.TextWidget({ markdown: 'kill switch: ACTIVE', width: 24 }));
-    expect(body(Template.fromStack(stack))).toContain('kill switch: ACTIVE');
+  test('THEN the stack has its shared dashboard as well', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 2);
+    expect(endpoint.alarms.stackDashboard).toBeDefined();
   });
 
-  test('WHEN the dashboard is turned off THEN there is none', () => {
-    const { template: t, endpoint: e } = alarmsOf({ dashboard: false });
+  test('WHEN a widget is added THEN it is appended to the dashboard', () => {
+    const stack = newStack();
+    const e = new GovernedEndpoint(stack, 'Scoring', endpointProps({ alarms: { dashboard: true } }));
+    e.alarms.dashboard!.addWidgets(new cloudwatch.TextWidget({ markdown: 'kill switch: ACTIVE', width: 24 }));
+    expect(body(e, Template.fromStack(stack))).toContain('kill switch: ACTIVE');
+  });
+});
+
+describe('GIVEN a GovernedEndpoint with the default alarms', () => {
+  const { template, endpoint } = alarmsOf();
+
+  test('THEN it has no dashboard of its own, only its row on the stack\'s dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(endpoint.alarms.dashboard).toBeUndefined();
+    expect(endpoint.alarms.stackDashboard?.endpointNames).toEqual(['fraud-scoring']);
+  });
+
+  test('WHEN the stack dashboard is turned off as well THEN there is no dashboard', () => {
+    const { template: t, endpoint: e } = alarmsOf({ stackDashboard: false });
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     expect(e.alarms.dashboard).toBeUndefined();
+    expect(e.alarms.stackDashboard).toBeUndefined();
   });
 });
 

@@ -179,8 +179,8 @@ describe('GIVEN the kill switch of a GovernedEndpoint', () => {
     });
   });
 
-  test('WHEN the endpoint dashboard is read THEN it shows the kill switch', () => {
-    const { template } = synthEndpoint({ endpointName: 'fraud-scoring' });
+  test('WHEN the endpoint\'s own dashboard is asked for and read THEN it shows the kill switch', () => {
+    const { template } = synthEndpoint({ endpointName: 'fraud-scoring', alarms: { dashboard: true, stackDashboard: false } });
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as any[];
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     expect(body).toContain('Kill switch (1 = paused)');
