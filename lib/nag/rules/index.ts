@@ -1,3 +1,4 @@
+// The AiGovernance rules, one per file, in the order the pack applies them and the report walks them.
 import AlarmActionEnabled from './AlarmActionEnabled';
 import EndpointAlarms from './EndpointAlarms';
 import EndpointAutoRollback from './EndpointAutoRollback';
