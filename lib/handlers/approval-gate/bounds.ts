@@ -4,12 +4,12 @@
  * timeout. The check gets what is left after the time the answer may need.
  */
 
-/** TCP and TLS connection to SageMaker, per attempt. */
-export const GATE_CONNECTION_TIMEOUT_MS = 3_000;
-/** One `DescribeModelPackage` request and its response, per attempt (the SDK's `requestTimeout`, made to throw). */
-export const GATE_REQUEST_TIMEOUT_MS = 5_000;
-/** The gate's own deadline per attempt, a little above the request timeout. */
-export const GATE_ATTEMPT_TIMEOUT_MS = 6_000;
+import { ATTEMPT_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../shared/http-timeouts';
+
+/** `DescribeModelPackage` is bounded per attempt like every handler call (lib/handlers/shared/http-timeouts.ts). */
+export const GATE_CONNECTION_TIMEOUT_MS = CONNECTION_TIMEOUT_MS;
+export const GATE_REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT_MS;
+export const GATE_ATTEMPT_TIMEOUT_MS = ATTEMPT_TIMEOUT_MS;
 /** The whole check, retries included: past it, the gate answers FAILED. */
 export const GATE_CHECK_BUDGET_MS = 20_000;
 /** One PUT of the answer to CloudFormation's pre-signed URL. */

@@ -15,6 +15,7 @@ import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sa
 import { Deadline, withTimeout } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { withRetry } from '../shared/retry';
+import { boundedRequestHandler } from '../shared/http-timeouts';
 import { DEFAULT_GATE_BOUNDS, GateBounds, worstCaseResponseMs } from './bounds';
 import { GateResponse, send } from './respond';
 
@@ -48,12 +49,7 @@ const RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 2_000 };
 export function createClient(bounds: GateBounds = DEFAULT_GATE_BOUNDS, extra: Record<string, unknown> = {}): SageMakerClient {
   return new SageMakerClient({
     maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: bounds.connectionTimeoutMs,
-      requestTimeout: bounds.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: bounds.requestTimeoutMs,
-    },
+    requestHandler: boundedRequestHandler(bounds.connectionTimeoutMs, bounds.requestTimeoutMs),
     ...extra,
   });
 }

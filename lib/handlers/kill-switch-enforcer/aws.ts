@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { boundedRequestHandler } from '../shared/http-timeouts';
 import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './bounds';
 
 export {
@@ -39,24 +40,13 @@ export interface ClientOptions {
 /**
  * New clients. The SDK's own retries are off (`maxAttempts: 1`): every call goes through `withRetry`,
  * so attempts, backoff, deadlines and logging are the enforcer's and are the same in tests and in production.
- *
- * Timeouts of the HTTP handler (@smithy/node-http-handler 4.x, `dist-es/set-request-timeout.js`): when
- * `requestTimeout` passes, the handler only logs "[WARN] a request has exceeded the configured ... requestTimeout"
- * unless `throwOnRequestTimeout` is true; only then does it destroy the request and reject with a `TimeoutError`.
- * `connectionTimeout` (`set-connection-timeout.js`) always rejects, and `socketTimeout` (`set-socket-timeout.js`)
- * rejects after that much socket inactivity. All three are set; the enforcer's per-attempt deadline is a
- * second, independent bound on top of them.
+ * The HTTP handler is bounded as `boundedRequestHandler` says; the enforcer's per-attempt deadline is a second,
+ * independent bound on top of it.
  */
 export function createClients(options: ClientOptions = {}): Clients {
-  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const config = {
     maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
-      requestTimeout,
-      throwOnRequestTimeout: true,
-      socketTimeout: requestTimeout,
-    },
+    requestHandler: boundedRequestHandler(options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),

@@ -7,12 +7,9 @@
  */
 import { KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS } from '../../policy/kill-switch-protocol';
 
-/** TCP and TLS connection to an AWS endpoint, per attempt. */
-export const CONNECTION_TIMEOUT_MS = 3_000;
-/** One HTTP request and its full response, per attempt (the SDK's `requestTimeout`, made to throw). */
-export const REQUEST_TIMEOUT_MS = 5_000;
-/** The enforcer's own deadline per attempt: a little above the request timeout, which should fire first. */
-export const ATTEMPT_TIMEOUT_MS = 6_000;
+import { ATTEMPT_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../shared/http-timeouts';
+
+export { ATTEMPT_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS };
 
 /** Reading the parameter's history and the endpoint's tags (in parallel, every page, retries included). */
 export const READ_BUDGET_MS = 20_000;
