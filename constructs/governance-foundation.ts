@@ -206,7 +206,8 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
     // IAM policies still govern the key and the key policy lockout check passes. Key administrators are not exempt:
     // administering the key (PutKeyPolicy, rotation, deletion, ListGrants, RevokeGrant) is not CreateGrant, and
     // lifting the rule means changing the key policy, an audited change. An AWS service calling with its own
-    // service principal is exempt too. This is what the Control Tower control CT.KMS.PV.1 asks of a key policy.
+    // service principal is exempt too. It is the key-policy counterpart of Control Tower's
+    // preventive (SCP-based) control CT.KMS.PV.1, which limits grant creation to AWS services.
     // A no-op on an imported key.
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'DenyGrantsExceptThroughAwsServices',
