@@ -32,6 +32,8 @@ export const GovernanceTags = {
   PURPOSE: 'governance:purpose',
   RISK_TIER: 'governance:risk-tier',
   KILL_SWITCH: 'governance:kill-switch',
+  /** On an endpoint (and its kill-switch parameter): the name of the foundation whose enforcer and monitor serve it. */
+  FOUNDATION: 'governance:foundation',
 } as const;
 
 /** The risk tiers, from the lowest to the highest. */

@@ -1,0 +1,158 @@
+/**
+ * The model monitor's contract, shared by the constructs (which write each monitored endpoint's configuration), the
+ * monitor function (which reads it) and the operator CLI.
+ *
+ * This module has no dependency on aws-cdk-lib: it is bundled into the monitor function.
+ *
+ * How the monitor finds its work: every monitored endpoint carries the tag `governance:foundation` (the name of the
+ * foundation whose monitor serves it) and the tag `governance:monitoring-config` naming an SSM String parameter that
+ * holds a {@link MonitoringConfig} as JSON. The monitor lists the foundation's endpoints with the Resource Groups
+ * Tagging API, reads each configuration, and analyses one window of the endpoint's data capture.
+ */
+
+/** Tag on a monitored endpoint: the name of the SSM parameter holding its {@link MonitoringConfig}. */
+export const MONITORING_CONFIG_TAG = 'governance:monitoring-config';
+
+/** The default name of an endpoint's monitoring-configuration parameter. */
+export function defaultMonitoringConfigParameterName(endpointName: string): string {
+  return `/governed-endpoint/${endpointName}/monitoring`;
+}
+
+/** CloudWatch namespace of the monitor's metrics. Dimensions: `EndpointName` (and `Feature` on per-feature metrics). */
+export const MONITORING_METRIC_NAMESPACE = 'GovernedEndpoint/Monitoring';
+
+/** The monitor's metric names. */
+export const MonitoringMetrics = {
+  /** Records parsed and compared in the window (the sample, not the traffic). Always published, 0 included. */
+  RECORDS_ANALYSED: 'RecordsAnalysed',
+  /** Capture records in the window's objects that were seen (before sampling), as far as the monitor read. */
+  RECORDS_SEEN: 'RecordsSeen',
+  /** Highest population stability index over the declared features. */
+  MAX_FEATURE_DRIFT: 'MaxFeatureDrift',
+  /** Share (0..1) of declared features whose PSI exceeds the drift threshold. */
+  DRIFTED_FEATURE_SHARE: 'DriftedFeatureShare',
+  /** PSI of the prediction. */
+  PREDICTION_DRIFT: 'PredictionDrift',
+  /** Share (0..1) of sampled records that could not be parsed or did not fit the declared schema. */
+  INVALID_RECORD_RATE: 'InvalidRecordRate',
+  /** 1 when the baseline could not be read or computed (the window is not compared), else 0. */
+  BASELINE_UNAVAILABLE: 'BaselineUnavailable',
+  /** 1 when analysing the window failed (S3, throttling, timeouts), else 0. */
+  MONITOR_FAILED: 'MonitorFailed',
+  /** PSI of one feature (opt-in: dimensions `EndpointName`, `Feature`). */
+  FEATURE_DRIFT: 'FeatureDrift',
+  /** Labelled predictions joined in the window. */
+  LABELLED_RECORDS: 'LabelledRecords',
+  ACCURACY: 'Accuracy',
+  PRECISION: 'Precision',
+  RECALL: 'Recall',
+  F1: 'F1',
+  MAE: 'MAE',
+  RMSE: 'RMSE',
+} as const;
+
+/** Key prefixes in the evidence bucket, each followed by `<endpointName>/`. */
+export const MonitoringPrefixes = {
+  /** Where SageMaker writes data capture (`<prefix><endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl`). */
+  CAPTURE: 'data-capture/',
+  /** Per-window reports: `monitoring/<endpoint>/reports/yyyy/mm/dd/hh-mm.json`; baselines under `monitoring/<endpoint>/baseline/`. */
+  MONITORING: 'monitoring/',
+  /** Labels uploaded by the labelling pipeline: `ground-truth/<endpoint>/yyyy/mm/dd/hh/*.jsonl`. */
+  GROUND_TRUTH: 'ground-truth/',
+} as const;
+
+/** Limits of the monitor's settings (the construct validates against them; the monitor clamps to them). */
+export const MonitoringLimits = {
+  minWindowMinutes: 5,
+  maxWindowMinutes: 24 * 60,
+  defaultWindowMinutes: 60,
+  minSampleSize: 100,
+  maxSampleSize: 100_000,
+  defaultSampleSize: 10_000,
+  /** PSI above this flags drift (a common rule of thumb: < 0.1 stable, 0.1-0.2 moderate, > 0.2 significant). */
+  defaultDriftThreshold: 0.2,
+  /** Quantile bins of a numeric feature's baseline. */
+  defaultBins: 10,
+  /** Categories of a categorical feature kept from the baseline (the rest are "other"). */
+  maxCategories: 50,
+  maxFeatures: 100,
+  defaultHypercareIntervalMinutes: 15,
+  defaultWarmupDays: 7,
+} as const;
+
+/** How a payload is read. */
+export type PayloadFormat = 'CSV' | 'JSON';
+
+/** Numeric features are binned by the baseline's quantiles; categorical ones by the baseline's categories plus "other". */
+export type FeatureKind = 'numeric' | 'categorical';
+
+/** Where a value is found in a payload: a CSV column (0-based) or a JSON path (`$.a.b[0]`). Exactly one is set. */
+export interface ValueLocation {
+  readonly csvIndex?: number;
+  readonly jsonPath?: string;
+}
+
+/** One declared input feature. */
+export interface FeatureSpec extends ValueLocation {
+  readonly name: string;
+  readonly kind: FeatureKind;
+}
+
+/** The prediction, read from the endpoint's output. */
+export interface PredictionSpec extends ValueLocation {
+  /** 'numeric' for scores and regression values, 'categorical' for labels. */
+  readonly kind: FeatureKind;
+}
+
+/** Where the reference statistics come from. */
+export type BaselineSpec =
+  | { readonly kind: 'dataset'; readonly s3Uri: string; readonly format: 'CSV' | 'JSONL' }
+  | { readonly kind: 'warmup'; readonly days: number };
+
+/** Ground truth: labels joined with captured predictions by `inferenceId` (else `eventId`). */
+export interface GroundTruthSpec {
+  readonly problemType: 'BINARY_CLASSIFICATION' | 'MULTICLASS_CLASSIFICATION' | 'REGRESSION';
+  /** Labels arrive this many hours after the prediction: the window joined is the one that ended this long ago. */
+  readonly labelDelayHours: number;
+  /** The positive class for binary precision/recall/F1 (as text). */
+  readonly positiveLabel?: string;
+  /** Scores at or above this are the positive class when the prediction is numeric (binary only). */
+  readonly scoreThreshold?: number;
+}
+
+/** One endpoint's monitoring configuration: the JSON in its `governance:monitoring-config` parameter. */
+export interface MonitoringConfig {
+  readonly version: 1;
+  readonly endpointName: string;
+  /** Evidence bucket holding capture, reports, baselines and labels. */
+  readonly bucket: string;
+  readonly inputFormat: PayloadFormat;
+  readonly outputFormat: PayloadFormat;
+  readonly features: FeatureSpec[];
+  readonly prediction: PredictionSpec;
+  readonly baseline: BaselineSpec;
+  readonly windowMinutes: number;
+  readonly sampleSize: number;
+  readonly driftThreshold: number;
+  readonly perFeatureMetrics: boolean;
+  readonly groundTruth?: GroundTruthSpec;
+  /** Hours of hypercare after each deployment (0: none). */
+  readonly hypercareHours: number;
+  /** Days between review reminders (0: none). */
+  readonly reviewEveryDays: number;
+  readonly owner: string;
+  readonly purpose: string;
+  readonly riskTier: string;
+  /** Kill-switch parameter name (the review summary reads its history for pauses). */
+  readonly killSwitchParameter: string;
+  /** Alert topic ARN for hypercare, review and failure notices. */
+  readonly alertTopicArn: string;
+}
+
+/** What the monitor's schedules send it. */
+export interface MonitorInput {
+  /** `window`: the regular analysis; `hypercare`: the short-interval tick; `review`: the daily review check. */
+  readonly kind: 'window' | 'hypercare' | 'review';
+  /** The foundation whose endpoints are served. */
+  readonly foundation: string;
+}
