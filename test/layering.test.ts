@@ -8,7 +8,7 @@ const ROOMS: { room: string; mayImport: string[]; packages: RegExp }[] = [
   { room: 'lib/nag', mayImport: ['lib/policy', 'lib/nag'], packages: /^(aws-cdk-lib|cdk-nag|constructs|path)(\/|$)/ },
   { room: 'lib/report', mayImport: ['lib/policy', 'lib/nag', 'lib/report'], packages: /^(aws-cdk-lib|cdk-nag|constructs|path|fs|node:)/ },
   { room: 'constructs', mayImport: ['lib/policy', 'constructs'], packages: /^(aws-cdk-lib|constructs|node:)/ },
-  { room: 'lib/handlers', mayImport: ['lib/policy', 'lib/handlers'], packages: /^(@aws-sdk\/|@smithy\/|node:)/ },
+  { room: 'lib/handlers', mayImport: ['lib/policy', 'lib/handlers'], packages: /^(@aws-sdk\/|@smithy\/|simple-statistics$|node:)/ },
   { room: 'lib/cli', mayImport: ['lib/policy', 'lib/cli'], packages: /^(@aws-sdk\/|@smithy\/|commander|nanospinner|picocolors|node:)/ },
 ];
 

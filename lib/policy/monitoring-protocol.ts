@@ -80,6 +80,39 @@ export const MonitoringLimits = {
   defaultWarmupDays: 7,
 } as const;
 
+/**
+ * How often the monitor's schedules run. Each endpoint's window is a whole number of `windowMinutes` that divides a
+ * day: the `window` run analyses each endpoint whose window ends at that hour.
+ */
+export const MonitoringSchedules = {
+  /** The `window` run. */
+  windowMinutes: 60,
+  /** The `hypercare` run (endpoints in hypercare only). */
+  hypercareMinutes: MonitoringLimits.defaultHypercareIntervalMinutes,
+  /** The `review` run, which sends the reminders that are due. */
+  reviewMinutes: 24 * 60,
+} as const;
+
+/** Limits of the options the constructs check besides {@link MonitoringLimits}. */
+export const MonitoringOptionLimits = {
+  /** PSI thresholds: above 0, at most this. */
+  maxDriftThreshold: 10,
+  /** Label delay and hypercare, at most this many hours (30 days). */
+  maxLabelDelayHours: 30 * 24,
+  maxHypercareHours: 30 * 24,
+  /** Warm-up baselines: whole days from 1 to this. */
+  maxWarmupDays: 30,
+  /** Feature names: 1 to 64 letters, digits and `_ . -` (they become CloudWatch dimension values and report keys). */
+  featureNamePattern: /^[A-Za-z0-9_.-]{1,64}$/,
+  /** JSON paths the monitor reads: `$` then `.key`, `['key']` or `[index]` steps. */
+  jsonPathPattern: /^\$(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^'\]]+'\])+$/,
+  /** CloudWatch alarms: `period x evaluationPeriods` of at most 7 days for periods of an hour or more (PutMetricAlarm). */
+  maxAlarmEvaluationSeconds: 7 * 24 * 3600,
+} as const;
+
+/** The drift alarms' shape: PSI above the threshold in this many of the last windows. */
+export const DRIFT_ALARM = { datapointsToAlarm: 2, evaluationPeriods: 3 } as const;
+
 /** How a payload is read. */
 export type PayloadFormat = 'CSV' | 'JSON';
 
@@ -156,3 +189,16 @@ export interface MonitorInput {
   /** The foundation whose endpoints are served. */
   readonly foundation: string;
 }
+
+/**
+ * Dimension added to the metrics of hypercare ticks (value {@link HYPERCARE_SCHEDULE}), so their short windows
+ * never mix with the regular windows' datapoints that the drift alarms evaluate (those carry `EndpointName` only).
+ */
+export const SCHEDULE_DIMENSION = 'Schedule';
+export const HYPERCARE_SCHEDULE = 'hypercare';
+
+/** The monitor function's timeout: its per-call and per-endpoint bounds end well inside it. */
+export const MODEL_MONITOR_TIMEOUT_SECONDS = 300;
+
+/** The monitor function's memory: one window's bounded sample and its statistics fit with room to spare. */
+export const MODEL_MONITOR_MEMORY_MB = 1024;
