@@ -8,12 +8,13 @@ import { Construct, IConstruct } from 'constructs';
 import { GovernanceProps, GovernanceTags, highestRiskTier, RiskTier } from '../lib/policy/governance';
 import {
   checkFoundationAttributes, checkFoundationName, FOUNDATION_PARAMETER_PREFIX, FOUNDATION_PARAMETERS, foundationParameterName,
-  ImportedGovernanceFoundation, lookupFoundationAttributes,
+  ImportedGovernanceFoundation, lookupFoundationAttributes, PublishedAttribute,
 } from './private/imported-foundation';
 import { checkGovernance, PropsValidator, UniqueNames } from './private/validation';
 import { warnIfImportedKey } from './private/warnings';
 import { AlarmTopic } from './alarm-topic';
 import { EvidenceStore, ObjectLockMode } from './evidence-store';
+import { KillSwitchEnforcer, KillSwitchEnforcerOptions } from './kill-switch-enforcer';
 import type { GovernanceFoundationAttributes, GovernanceFoundationLookupOptions, IGovernanceFoundation } from './governance-foundation-ref';
 
 /** The kind of name `UniqueNames` keeps for foundations: the segment of their published parameters' names. */
@@ -68,20 +69,31 @@ export interface GovernanceFoundationProps {
 
   /**
    * The name the foundation publishes its references under, as SSM String parameters
-   * `/governed-endpoint/foundation/<name>/{key-arn,evidence-bucket-name,object-lock,alert-topic-arn}`, which other
-   * apps read with `GovernanceFoundation.fromLookup`: 1 to 128 letters, digits and `_ . -`, unique in the account and region.
+   * `/governed-endpoint/foundation/<name>/{key-arn,evidence-bucket-name,object-lock,alert-topic-arn,auto-pause-topic-arn}`,
+   * which other apps read with `GovernanceFoundation.fromLookup`; also the value of the `governance:foundation` tag by
+   * which its kill-switch enforcer finds the endpoints it serves: 1 to 128 letters, digits and `_ . -`, unique in the
+   * account and region.
    * @default - the stack's name for the foundation `GovernanceFoundation.of` creates (ID `GovernanceFoundation` at the
    *   stack's root); for any other, the stack's name, a dot and the foundation's construct path within its stack, with
    *   `/` written `.` and other characters outside the allowed set written `-`
    */
   readonly name?: string;
+
+  /**
+   * How the foundation's kill-switch enforcer runs (reconcile interval, VPC, concurrency, log retention). One enforcer
+   * serves every endpoint tagged with the foundation's name, in any stack or app.
+   * @default - reconcile every 5 minutes, not in a VPC, reserved concurrency 5, logs kept a year
+   */
+  readonly killSwitchEnforcer?: KillSwitchEnforcerOptions;
 }
 
 /**
- * The governance parts that many endpoints in one stack share: one KMS key and one evidence store.
+ * The governance parts that endpoints in any number of stacks and apps share: one KMS key, one evidence store, one
+ * alert topic and one kill-switch enforcer (which finds the endpoints it serves by their `governance:foundation` tag,
+ * so the foundation never refers to an endpoint and does not change when endpoints are added).
  *
- * `GovernedEndpoint` uses the stack's foundation ({@link GovernanceFoundation.of}) unless you pass one,
- * so 50 endpoints in a stack cost one key and one bucket, not 50.
+ * `GovernedEndpoint` uses the stack's foundation ({@link GovernanceFoundation.of}) unless you pass one (a foundation
+ * of another stack, or one imported with `fromLookup`/`fromAttributes`), so 50 endpoints cost one key and one bucket, not 50.
  */
 export class GovernanceFoundation extends Construct implements IGovernanceFoundation {
   /** The construct ID of the per-stack foundation. Part of the logical IDs of the key and bucket: never change it. */
@@ -91,13 +103,13 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
   public static readonly PARAMETER_PREFIX = FOUNDATION_PARAMETER_PREFIX;
 
   /**
-   * A foundation defined in another app or stack, by its references. Endpoints that use it get their stack's own
-   * kill-switch enforcer, on the foundation's key.
+   * A foundation defined in another app or stack, by its references. Its kill-switch enforcer (deployed with it)
+   * serves the endpoints that use it: they get no enforcer of their own.
    */
   public static fromAttributes(scope: Construct, id: string, attrs: GovernanceFoundationAttributes): IGovernanceFoundation {
     const v = new PropsValidator(scope, 'GovernanceFoundation.fromAttributes');
-    checkFoundationAttributes(v, attrs, { encryptionKeyArn: 'encryptionKeyArn', evidenceBucketName: 'evidenceBucketName',
-      alertTopicArn: 'alertTopicArn', objectLockEnabled: 'objectLockEnabled' });
+    checkFoundationAttributes(v, attrs, { name: 'name', encryptionKeyArn: 'encryptionKeyArn', evidenceBucketName: 'evidenceBucketName',
+      alertTopicArn: 'alertTopicArn', objectLockEnabled: 'objectLockEnabled', autoPauseTopicArn: 'autoPauseTopicArn' });
     v.throwIfInvalid();
     return new ImportedGovernanceFoundation(scope, id, attrs);
   }
@@ -118,8 +130,10 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
       'a scope in a stack with `env: { account, region }`: the lookup reads the parameters of that account and region');
     v.throwIfInvalid();
     const { pending, ...attrs } = lookupFoundationAttributes(scope, options.name);
-    const labels = Object.fromEntries(Object.keys(FOUNDATION_PARAMETERS).map((a) =>
-      [a, foundationParameterName(options.name, a as keyof GovernanceFoundationAttributes)])) as Record<keyof GovernanceFoundationAttributes, string>;
+    const labels = {
+      name: 'name',
+      ...Object.fromEntries(Object.keys(FOUNDATION_PARAMETERS).map((a) => [a, foundationParameterName(options.name, a as PublishedAttribute)])),
+    } as Record<keyof GovernanceFoundationAttributes, string>;
     if (!pending) {
       checkFoundationAttributes(v, attrs, labels);
       v.throwIfInvalid();
@@ -143,8 +157,10 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
   public readonly evidenceStore: EvidenceStore;
   /** The alert topic for alarms and kill-switch notifications. */
   public readonly alertTopic: sns.ITopic;
-  /** The name the foundation publishes its references under (`<PARAMETER_PREFIX><name>/`). */
+  /** The name the foundation publishes its references under (`<PARAMETER_PREFIX><name>/`) and tags its endpoints with. */
   public readonly name: string;
+  /** The kill-switch enforcer of every endpoint that uses the foundation. */
+  public readonly killSwitchEnforcer: KillSwitchEnforcer;
 
   private readonly endpointGovernance: GovernanceProps[] = [];
 
@@ -232,6 +248,13 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
       objectLockMode: props.objectLockMode,
       expiration: props.evidenceExpiration,
     }, evidence);
+    this.killSwitchEnforcer = new KillSwitchEnforcer(this, 'KillSwitchEnforcer', {
+      ...props.killSwitchEnforcer,
+      foundationName: this.name,
+      encryptionKey: this.encryptionKey,
+      evidenceBucket: this.evidenceBucket,
+      alertTopic: this.alertTopic,
+    });
     this.publish();
   }
 
@@ -241,24 +264,28 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
   }
 
   /**
-   * Record that an endpoint uses this foundation; its owner and tier feed the foundation's default tags.
-   * `GovernedEndpoint` calls this for you.
+   * Record that an endpoint uses this foundation. An endpoint in the foundation's own stack feeds the foundation's
+   * default tags (the first owner, the highest tier); one in another stack does not, so that adding an endpoint stack
+   * never changes the foundation's stack. `GovernedEndpoint` calls this for you.
    */
-  public registerEndpoint(governance: GovernanceProps): void {
-    this.endpointGovernance.push(governance);
+  public registerEndpoint(governance: GovernanceProps, scope?: IConstruct): void {
+    if (scope === undefined || Stack.of(scope) === Stack.of(this)) {
+      this.endpointGovernance.push(governance);
+    }
   }
 
   /** Publish the references other apps import with `fromLookup`, one String parameter each. */
   private publish(): void {
-    const values: Record<keyof GovernanceFoundationAttributes, [string, string]> = {
+    const values: Record<PublishedAttribute, [string, string]> = {
       encryptionKeyArn: ['KeyArnParameter', this.encryptionKey.keyArn],
       evidenceBucketName: ['EvidenceBucketNameParameter', this.evidenceBucket.bucketName],
       objectLockEnabled: ['ObjectLockParameter', String(this.objectLockEnabled)],
       alertTopicArn: ['AlertTopicArnParameter', this.alertTopic.topicArn],
+      autoPauseTopicArn: ['AutoPauseTopicArnParameter', this.killSwitchEnforcer.autoPauseTopic.topicArn],
     };
     for (const [attribute, [id, value]] of Object.entries(values)) {
       new ssm.StringParameter(this, id, {
-        parameterName: foundationParameterName(this.name, attribute as keyof GovernanceFoundationAttributes),
+        parameterName: foundationParameterName(this.name, attribute as PublishedAttribute),
         stringValue: value,
         description: `Governance foundation ${this.name}: ${attribute}, for GovernanceFoundation.fromLookup`,
       });

@@ -19,7 +19,7 @@ import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 import { GovernedEndpointProps } from './governed-endpoint-props';
 import { KillSwitch } from './kill-switch';
-import { KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
+import { FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
 import { GovernedEndpointAttributes, GovernedEndpointBase, IGovernedEndpoint, importGovernedEndpoint } from './governed-endpoint-base';
 
 export * from './governed-endpoint-props';
@@ -86,11 +86,11 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     this.endpointName = settings.endpointName;
     this.variantName = settings.variantName;
 
-    const foundation = props.encryptionKey && props.evidenceBucket ? undefined : (props.foundation ?? GovernanceFoundation.of(this));
+    const foundation = props.foundation ?? (props.encryptionKey && props.evidenceBucket ? undefined : GovernanceFoundation.of(this));
     this.encryptionKey = props.encryptionKey ?? foundation!.encryptionKey;
     this.evidenceBucket = props.evidenceBucket ?? foundation!.evidenceBucket;
     if (foundation instanceof GovernanceFoundation) {
-      foundation.registerEndpoint(props.governance);
+      foundation.registerEndpoint(props.governance, this);
     }
     if (props.encryptionKey) {
       warnIfImportedKey(this, props.encryptionKey, 'encryptionKey');
@@ -238,16 +238,22 @@ export class GovernedEndpoint extends GovernedEndpointBase {
       ...props.killSwitch,
       endpointName: this.endpointName,
       endpointArn: this.endpointArn,
+      enforcer: props.killSwitch?.enforcer ?? foundation?.killSwitchEnforcer,
       encryptionKey: this.encryptionKey,
-      describeArns: [this.cfnEndpointConfig.ref, this.cfnModel.ref, ...(props.model.modelPackageArn ? [props.model.modelPackageArn] : [])],
       evidenceBucket: this.evidenceBucket,
       alertTopic: this.alarms.alertTopic,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
-      governance: props.governance,
     }, settings.killSwitch);
     // The association the governance nag pack and the operator CLI read: which parameter pauses this endpoint.
     this.cfnEndpoint.tags.setTag(KILL_SWITCH_PARAMETER_TAG, this.killSwitch.parameterName);
+    // How the enforcer finds the endpoint: it serves every endpoint tagged with its foundation's name.
+    this.cfnEndpoint.tags.setTag(FOUNDATION_TAG, this.killSwitch.foundationName);
+    if (foundation !== undefined && !(foundation instanceof GovernanceFoundation)) {
+      acknowledge(this.cfnEndpoint, ['AiGovernance-EndpointEvidenceSnapshot'],
+        `The endpoint is served by the kill-switch enforcer of the imported foundation ${foundation.name}, deployed with that foundation: it may ` +
+        'describe endpoints tagged with the foundation and write snapshots into the foundation\'s evidence bucket, which this app cannot see.');
+    }
     this.alarms.dashboard?.addKillSwitch(this.killSwitch);
     this.alarms.stackDashboard?.addKillSwitch(this.killSwitch);
 

@@ -1,7 +1,8 @@
-import { Duration, Lazy, Names, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Names, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,32 +12,31 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { GovernanceProps, GovernanceTags, highestRiskTier, minimumLogRetentionDays, RiskTier } from '../lib/policy/governance';
+import { GovernanceTags, minimumLogRetentionDays, RiskTier } from '../lib/policy/governance';
+import { TAG } from '../lib/policy/aws-limits';
 import {
-  AUTO_PAUSE_TAG_PREFIX, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, SNAPSHOT_PREFIX,
+  EnforcerEnvironment, FOUNDATION_TAG, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS, KILL_SWITCH_PARAMETER_WILDCARD,
+  KILL_SWITCH_TAG, SNAPSHOT_PREFIX,
 } from '../lib/policy/kill-switch-protocol';
-import { acknowledgeWildcardResource } from './private/acknowledge';
-import { EnforcerShard, ShardArns, ShardTarget, shardSizes, withLowerCaseModelPackages } from './private/enforcer-shard';
+import { acknowledge, acknowledgeWildcardResource } from './private/acknowledge';
 import { PropsValidator } from './private/validation';
-import { GovernanceFoundation } from './governance-foundation';
 import { AlarmTopic } from './alarm-topic';
 import { GovernedFunction } from './governed-function';
+import type { IKillSwitchEnforcer, KillSwitchEnforcerAttributes } from './kill-switch-enforcer-ref';
 
-/** IAM's default quota of managed policies per role. */
-const MANAGED_POLICIES_PER_ROLE = 10;
+export type { IKillSwitchEnforcer, KillSwitchEnforcerAttributes } from './kill-switch-enforcer-ref';
 
-/** Props of {@link KillSwitchEnforcer}. */
-export interface KillSwitchEnforcerProps {
-  /** Key of the function's log group, its dead-letter queue and the auto-pause topic. */
-  readonly encryptionKey: kms.IKey;
+/** How an enforcer runs: its reconcile interval, network, concurrency and log retention. */
+export interface KillSwitchEnforcerOptions {
   /**
-   * How often every registered endpoint is reconciled with its parameter, whatever events were missed:
+   * How often every endpoint of the foundation is reconciled with its parameter, whatever events were missed:
    * the bound on how stale an endpoint's pause can be. Whole minutes, from 1 minute to 1 day.
    * @default Duration.minutes(5)
    */
   readonly reconcileInterval?: Duration;
   /**
-   * VPC to run the function in (it needs HTTPS to SSM, SageMaker, S3 and SNS: NAT or interface endpoints).
+   * VPC to run the function in (it needs HTTPS to SSM, SageMaker, S3, SNS, CloudWatch and the Resource Groups Tagging
+   * API: NAT or interface endpoints).
    * @default - not in a VPC (the compliance packs' finding is acknowledged: the function only calls AWS APIs)
    */
   readonly vpc?: ec2.IVpc;
@@ -57,10 +57,41 @@ export interface KillSwitchEnforcerProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** How {@link KillSwitchEnforcer.of} finds or creates the shared enforcer. */
+/** Props of {@link KillSwitchEnforcer}. */
+export interface KillSwitchEnforcerProps extends KillSwitchEnforcerOptions {
+  /**
+   * The name of the fleet the enforcer serves: it enforces every endpoint tagged `governance:foundation` with this
+   * value, in the account and region it is deployed to. A foundation's enforcer uses the foundation's name.
+   */
+  readonly foundationName: string;
+  /** Key of the function's log group, its dead-letter queue and the auto-pause topic. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Bucket receiving evidence snapshots under `kill-switch/<endpoint>/`.
+   * @default - no snapshot
+   */
+  readonly evidenceBucket?: s3.IBucket;
+  /**
+   * Topic notified of every pause, resume and failure, and of the enforcer's own errors.
+   * @default - no notification
+   */
+  readonly alertTopic?: sns.ITopic;
+}
+
+/** How {@link KillSwitchEnforcer.of} finds or creates an enforcer for endpoints that use no foundation. */
 export interface KillSwitchEnforcerLookup {
   /** Key of the enforcer's log group and queues; endpoints with different keys get different enforcers. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * Bucket for evidence snapshots; endpoints with different buckets get different enforcers.
+   * @default - no snapshot
+   */
+  readonly evidenceBucket?: s3.IBucket;
+  /**
+   * Topic for notifications; endpoints with different topics get different enforcers.
+   * @default - no notification
+   */
+  readonly alertTopic?: sns.ITopic;
   /**
    * VPC of the enforcer; endpoints in different VPCs get different enforcers.
    * @default - no VPC
@@ -73,79 +104,54 @@ export interface KillSwitchEnforcerLookup {
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
-/** One endpoint an enforcer keeps in line with its kill-switch parameter. */
-export interface KillSwitchRegistration {
-  /** Endpoint name. */
-  readonly endpointName: string;
-  /** Endpoint ARN: the tag is set on it. */
-  readonly endpointArn: string;
-  /** Name of the kill-switch parameter. */
-  readonly parameterName: string;
-  /** ARN of the kill-switch parameter. */
-  readonly parameterArn: string;
-  /**
-   * ARNs of the endpoint configuration, models and model packages the evidence snapshot describes.
-   * @default - none: the snapshot records the endpoint only
-   */
-  readonly describeArns?: string[];
-  /**
-   * Bucket receiving snapshots under `kill-switch/<endpoint>/`.
-   * @default - no snapshot
-   */
-  readonly evidenceBucket?: s3.IBucket;
-  /**
-   * Topic notified of every pause, resume and failure.
-   * @default - no notification
-   */
-  readonly alertTopic?: sns.ITopic;
-  /**
-   * Key that encrypts the bucket's objects and the topic's messages, when they do not say.
-   * @default - the enforcer's key
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Owner, purpose and tier of the endpoint; the first registered owner and the highest tier tag the enforcer.
-   * @default - the enforcer is tagged owner 'unassigned'
-   */
-  readonly governance?: GovernanceProps;
-}
-
 /**
- * The function that enforces kill switches: one per stack (per key and VPC) for any number of endpoints.
+ * The function that enforces kill switches: one per foundation, for any number of endpoints in any number of stacks
+ * and apps. It lists no endpoint: it serves every endpoint tagged `governance:foundation=<foundationName>`.
  *
- * For each endpoint it reads the SSM parameter and sets or removes the endpoint's `governance:kill-switch`
- * tag, writing an evidence snapshot before a pause and notifying the alert topic. It runs on the
- * "Parameter Store Change" event of the registered parameters, on the "SageMaker Endpoint State Change"
- * event of the registered endpoints (an update cannot silently drop the tag), on a reconcile schedule,
- * and on alarm notifications for auto-pause.
+ * For each endpoint it reads the SSM parameter the endpoint's `governance:kill-switch-parameter` tag names and sets or
+ * removes the endpoint's `governance:kill-switch` tag, writing an evidence snapshot before a pause and notifying the
+ * alert topic. It runs on the "Parameter Store Change" event of any parameter named
+ * `/governed-endpoint/<...>/kill-switch`, on every "SageMaker Endpoint State Change" event (an update cannot silently
+ * drop the tag), on a reconcile schedule that discovers the foundation's endpoints with the Resource Groups Tagging
+ * API, and on alarm notifications for auto-pause.
  *
- * Endpoints are grouped in shards that respect IAM's policy size and EventBridge's pattern and input
- * limits. Each shard has one customer-managed policy listing exactly its parameters, endpoints and
- * described resources, one rule whose pattern lists exactly its parameter and endpoint names, and one
- * reconcile schedule, so 50 endpoints cost a handful of resources beyond one parameter each.
+ * Its permissions are bounded by tags and names, not lists: it may change only the `governance:kill-switch` tag, only
+ * on endpoints tagged with its foundation; read and restore only parameters named `/governed-endpoint/<...>/kill-switch`;
+ * and write only under the `kill-switch/` prefix of its evidence bucket.
  */
-export class KillSwitchEnforcer extends Construct {
+export class KillSwitchEnforcer extends Construct implements IKillSwitchEnforcer {
   /**
-   * The stack's enforcer for this key and VPC, created on first use. Endpoints on the key of the stack's
-   * `GovernanceFoundation` share one enforcer inside the foundation (`<stack>/GovernanceFoundation/KillSwitchEnforcer`,
-   * one per VPC); endpoints on other keys get one at the stack's root.
+   * The enforcer of endpoints that use no foundation (they bring their own key and evidence bucket): one per stack for
+   * each key, bucket, topic and VPC, created on first use at the stack's root and named after the stack.
    */
   public static of(scope: IConstruct, lookup: KillSwitchEnforcerLookup): KillSwitchEnforcer {
     const stack = Stack.of(scope);
-    const foundation = stack.node.tryFindChild(GovernanceFoundation.STACK_SINGLETON_ID);
-    const inFoundation = foundation instanceof GovernanceFoundation && foundation.encryptionKey === lookup.encryptionKey;
-    const parent: Construct = inFoundation ? foundation : stack;
-    const suffix = [inFoundation ? undefined : lookup.encryptionKey, lookup.vpc]
-      .map((c) => (c ? shortHash(Names.nodeUniqueId(c.node)) : '')).join('');
-    const id = `KillSwitchEnforcer${suffix}`;
-    const existing = parent.node.tryFindChild(id);
+    const suffix = [lookup.encryptionKey, lookup.evidenceBucket, lookup.alertTopic, lookup.vpc]
+      .map((c) => (c ? Names.nodeUniqueId(c.node) : '-')).join('|');
+    const id = `KillSwitchEnforcer${createHash('sha256').update(suffix).digest('hex').slice(0, 8).toUpperCase()}`;
+    const existing = stack.node.tryFindChild(id);
     if (existing instanceof KillSwitchEnforcer) {
       return existing;
     }
-    return new KillSwitchEnforcer(parent, id, { encryptionKey: lookup.encryptionKey, vpc: lookup.vpc, vpcSubnets: lookup.vpcSubnets });
+    return new KillSwitchEnforcer(stack, id, {
+      foundationName: `${stack.stackName}.${id}`, encryptionKey: lookup.encryptionKey, evidenceBucket: lookup.evidenceBucket,
+      alertTopic: lookup.alertTopic, vpc: lookup.vpc, vpcSubnets: lookup.vpcSubnets,
+    });
   }
 
-  /** The enforcer function and its role, policy, log group and dead-letter queue. */
+  /** An enforcer defined in another app (usually a foundation's), by the foundation name it serves. */
+  public static fromAttributes(scope: Construct, id: string, attrs: KillSwitchEnforcerAttributes): IKillSwitchEnforcer {
+    const v = new PropsValidator(scope, 'KillSwitchEnforcer.fromAttributes');
+    checkFoundationName(v, 'foundationName', attrs.foundationName);
+    v.throwIfInvalid();
+    const holder = new Construct(scope, id);
+    return {
+      foundationName: attrs.foundationName,
+      autoPauseTopic: attrs.autoPauseTopicArn === undefined ? undefined : sns.Topic.fromTopicArn(holder, 'AutoPauseTopic', attrs.autoPauseTopicArn),
+    };
+  }
+
+  /** The function and its role, policy, log group and dead-letter queue. */
   public readonly governedFunction: GovernedFunction;
   /** The enforcer function. */
   public readonly function: lambda.IFunction;
@@ -153,19 +159,12 @@ export class KillSwitchEnforcer extends Construct {
   public readonly role: iam.IRole;
   /** How often every endpoint is reconciled. */
   public readonly reconcileInterval: Duration;
-
-  private readonly encryptionKey: kms.IKey;
-  private readonly shards: EnforcerShard[] = [];
-  private readonly registered = new Set<string>();
-  private readonly governance: GovernanceProps[] = [];
-  private readonly buckets = new Map<string, { bucket: s3.IBucket; key: kms.IKey }>();
-  private readonly topics = new Map<string, { topic: sns.ITopic; key: kms.IKey }>();
-  private readonly alarmArns = new Set<string>();
-  private evidenceStatement?: iam.PolicyStatement;
-  private alertStatement?: iam.PolicyStatement;
-  private dataKeyStatement?: iam.PolicyStatement;
-  private autoPause?: { readonly topic: sns.Topic; readonly statement: iam.PolicyStatement; readonly policy: iam.ManagedPolicy };
-  private errorsAlarm?: cloudwatch.Alarm;
+  /** The foundation name the enforcer serves. */
+  public readonly foundationName: string;
+  /** The topic alarms notify to pause endpoints. */
+  public readonly autoPauseTopic: sns.ITopic;
+  /** The alarm on enforcer errors (a pause that may not have been applied), notifying the alert topic when there is one. */
+  public readonly errorAlarm: cloudwatch.IAlarm;
 
   constructor(scope: Construct, id: string, props: KillSwitchEnforcerProps) {
     super(scope, id);
@@ -181,14 +180,58 @@ export class KillSwitchEnforcer extends Construct {
     // The enforcement record serves endpoints of every tier: it keeps to the highest tier's floor.
     v.checkLogRetention('logRetention', retention, minimumLogRetentionDays(RiskTier.HIGH));
     v.check(props.vpc !== undefined || props.vpcSubnets === undefined, 'vpcSubnets', 'set', 'only together with vpc');
+    checkFoundationName(v, 'foundationName', props.foundationName);
     v.throwIfInvalid();
 
-    this.encryptionKey = props.encryptionKey;
+    this.foundationName = props.foundationName;
+    const stack = Stack.of(this);
+    const arn = (service: string, resource: string) => `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+    const parameters = arn('ssm', `parameter${KILL_SWITCH_PARAMETER_WILDCARD}`);
+    const endpoints = arn('sagemaker', 'endpoint/*');
+    const described = [arn('sagemaker', 'endpoint-config/*'), arn('sagemaker', 'model/*'), arn('sagemaker', 'model-package/*')];
+    const alarms = arn('cloudwatch', 'alarm:*');
+    const statements = [
+      new iam.PolicyStatement({ sid: 'ReadAndRestoreKillSwitchParameters', actions: ['ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:PutParameter'], resources: [parameters] }),
+      new iam.PolicyStatement({
+        sid: 'SetKillSwitchTagOnFoundationEndpoints',
+        actions: ['sagemaker:AddTags', 'sagemaker:DeleteTags'],
+        resources: [endpoints],
+        // Only endpoints of this foundation, and only the kill-switch tag.
+        conditions: {
+          'StringEquals': { [`aws:ResourceTag/${FOUNDATION_TAG}`]: props.foundationName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [KILL_SWITCH_TAG] },
+        },
+      }),
+      new iam.PolicyStatement({ sid: 'ReadEndpointTagsAndState', actions: ['sagemaker:ListTags', 'sagemaker:DescribeEndpoint'], resources: [endpoints] }),
+      new iam.PolicyStatement({ sid: 'DescribeForEvidence', actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:DescribeModelPackage'], resources: described }),
+      new iam.PolicyStatement({ sid: 'FindFoundationEndpointsByTag', actions: ['tag:GetResources'], resources: ['*'] }),
+      new iam.PolicyStatement({ sid: 'ReadAutoPauseAlarmTags', actions: ['cloudwatch:ListTagsForResource'], resources: [alarms] }),
+    ];
+    const dataKeys = new Set<kms.IKey>();
+    if (props.evidenceBucket) {
+      statements.push(new iam.PolicyStatement({ sid: 'WriteKillSwitchEvidence', actions: ['s3:PutObject'], resources: [props.evidenceBucket.arnForObjects(`${SNAPSHOT_PREFIX}/*`)] }));
+      dataKeys.add(props.evidenceBucket.encryptionKey ?? props.encryptionKey);
+    }
+    if (props.alertTopic) {
+      statements.push(new iam.PolicyStatement({ sid: 'NotifyAlertTopic', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }));
+      dataKeys.add(props.alertTopic.masterKey ?? props.encryptionKey);
+    }
+    // The function's own policy already lets it use its key (GenerateDataKey, Decrypt).
+    dataKeys.delete(props.encryptionKey);
+    if (dataKeys.size > 0) {
+      statements.push(new iam.PolicyStatement({ sid: 'EncryptEvidenceAndAlerts', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [...dataKeys].map((k) => k.keyArn) }));
+    }
+
     this.governedFunction = new GovernedFunction(this, 'Function', {
       handler: 'kill-switch-enforcer',
       description: 'Kill switch: keeps the governance:kill-switch tag of governed SageMaker endpoints in line with their SSM parameters',
       encryptionKey: props.encryptionKey,
-      statements: [],
+      statements,
+      environment: {
+        [EnforcerEnvironment.FOUNDATION]: props.foundationName,
+        ...(props.evidenceBucket ? { [EnforcerEnvironment.EVIDENCE_BUCKET]: props.evidenceBucket.bucketName } : {}),
+        ...(props.alertTopic ? { [EnforcerEnvironment.ALERT_TOPIC_ARN]: props.alertTopic.topicArn } : {}),
+      },
       // The enforcer's own bounds (per call, per endpoint, per invocation) end inside this timeout.
       timeout: Duration.seconds(KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 5,
@@ -200,155 +243,38 @@ export class KillSwitchEnforcer extends Construct {
     this.role = this.governedFunction.role;
     // Lets an organization SCP reserve the pause tag to enforcers.
     Tags.of(this.governedFunction.role).add(KILL_SWITCH_ENFORCER_ROLE_TAG, 'true');
+    this.acknowledgeWildcards(parameters, endpoints, described, alarms, props.evidenceBucket);
 
-    if (!(scope instanceof GovernanceFoundation)) {
-      // Inside a foundation, the foundation's tags apply; elsewhere, the first owner and highest tier of the endpoints.
-      const first = () => this.governance[0];
-      Tags.of(this).add(GovernanceTags.OWNER, Lazy.string({ produce: () => first()?.owner ?? 'unassigned' }));
-      Tags.of(this).add(GovernanceTags.PURPOSE, 'kill-switch enforcement of governed model endpoints');
-      Tags.of(this).add(GovernanceTags.RISK_TIER, Lazy.string({ produce: () => highestRiskTier(this.governance.map((g) => g.riskTier)) ?? RiskTier.HIGH }));
-    }
-
-    this.node.addValidation({
-      validate: () => {
-        const policies = 1 + this.shards.length + (this.autoPause ? 1 : 0);
-        return policies > MANAGED_POLICIES_PER_ROLE
-          ? [`KillSwitchEnforcer at '${this.node.path}': its ${this.registered.size} endpoints need ${policies} managed policies, ` +
-            `more than IAM's default quota of ${MANAGED_POLICIES_PER_ROLE} per role. Spread the endpoints over more stacks.`]
-          : [];
+    const changeRule = new events.CfnRule(this, 'ChangeRule', {
+      description: 'Kill switch: enforce on a change of any kill-switch parameter or a state change of any endpoint (the function keeps its foundation\'s)',
+      state: 'ENABLED',
+      eventPattern: {
+        $or: [
+          { 'source': ['aws.ssm'], 'detail-type': ['Parameter Store Change'], 'detail': { name: [{ wildcard: KILL_SWITCH_PARAMETER_WILDCARD }] } },
+          { 'source': ['aws.sagemaker'], 'detail-type': ['SageMaker Endpoint State Change'] },
+        ],
       },
+      targets: [{ id: 'Enforcer', arn: this.function.functionArn, inputTransformer: { inputTemplate: '{"kind":"event","event":<aws.events.event.json>}' } }],
     });
-  }
-
-  /** The endpoints registered, in order. */
-  public get endpointNames(): string[] {
-    return this.shards.flatMap((s) => s.endpointNames);
-  }
-
-  /** The number of shards (each: one policy, one event rule, one reconcile schedule). */
-  public get shardCount(): number {
-    return this.shards.length;
-  }
-
-  /** The topic alarms notify to pause endpoints, once an auto-pause alarm is registered. */
-  public get autoPauseTopic(): sns.ITopic | undefined {
-    return this.autoPause?.topic;
-  }
-
-  /**
-   * Make the enforcer responsible for an endpoint: its tag, parameter, snapshots and notifications are
-   * added to the least-privilege policy, and its parameter and endpoint names to a rule's pattern.
-   */
-  public register(registration: KillSwitchRegistration): void {
-    const key = `${registration.endpointName}|${registration.parameterName}`;
-    if (this.registered.has(key)) {
-      throw new Error(`KillSwitchEnforcer at '${this.node.path}': endpoint ${registration.endpointName} is already registered`);
+    const reconcileRule = new events.CfnRule(this, 'ReconcileRule', {
+      description: `Kill switch: reconcile every endpoint of foundation ${props.foundationName} with its parameter`.slice(0, 512),
+      state: 'ENABLED',
+      scheduleExpression: events.Schedule.rate(this.reconcileInterval).expressionString,
+      targets: [{ id: 'Enforcer', arn: this.function.functionArn, input: stack.toJsonString({ kind: 'reconcile' }) }],
+    });
+    for (const [name, rule] of [['ChangeRule', changeRule], ['ReconcileRule', reconcileRule]] as const) {
+      this.function.addPermission(name, { principal: new iam.ServicePrincipal('events.amazonaws.com'), sourceArn: rule.attrArn });
     }
-    this.registered.add(key);
-    registration = { ...registration, describeArns: withLowerCaseModelPackages(registration.describeArns ?? []) };
-    if (registration.governance) {
-      this.governance.push(registration.governance);
-    }
-    const record: ShardTarget = {
-      endpoint: registration.endpointName,
-      endpointArn: registration.endpointArn,
-      parameter: registration.parameterName,
-      bucket: registration.evidenceBucket?.bucketName,
-      topic: registration.alertTopic?.topicArn,
-    };
-    const arns: ShardArns = { endpointArn: registration.endpointArn, parameterArn: registration.parameterArn, describeArns: registration.describeArns ?? [] };
-    const sizes = shardSizes(this, record, arns);
-    let shard = this.shards[this.shards.length - 1];
-    if (!shard || !shard.fits(sizes)) {
-      shard = new EnforcerShard(this, `Shard${this.shards.length}`, this.governedFunction, this.reconcileInterval);
-      this.shards.push(shard);
-    }
-    shard.add(record, arns, sizes);
 
-    const fallbackKey = registration.encryptionKey ?? this.encryptionKey;
-    if (registration.evidenceBucket) {
-      this.addBucket(registration.evidenceBucket, registration.evidenceBucket.encryptionKey ?? fallbackKey);
-    }
-    if (registration.alertTopic) {
-      this.addTopic(registration.alertTopic, registration.alertTopic.masterKey ?? fallbackKey);
-    }
-  }
-
-  /**
-   * Pause an endpoint when `alarm` enters ALARM: the alarm notifies the auto-pause topic, and the enforcer
-   * writes PAUSED to `parameterName`. The alarm is tagged `governance:auto-pause:<endpointName>` with the
-   * parameter name, which is how the enforcer knows what to pause. The alarm must be one the app defines
-   * (`cloudwatch.Alarm` or `CompositeAlarm`) in this stack.
-   */
-  public registerAutoPause(alarm: cloudwatch.IAlarm, endpointName: string, parameterName: string): void {
-    const actionable = alarm as cloudwatch.AlarmBase;
-    const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
-    if (!defined || Stack.of(alarm) !== Stack.of(this)) {
-      throw new Error(`KillSwitchEnforcer at '${this.node.path}': autoPauseOn: alarm ${alarm.node.path} must be a cloudwatch.Alarm or ` +
-        'CompositeAlarm defined in the same stack as the endpoint (the library adds an action and a tag to it)');
-    }
-    const autoPause = this.autoPause ?? this.createAutoPause();
-    actionable.addAlarmAction(new cw_actions.SnsAction(autoPause.topic));
-    Tags.of(alarm).add(`${AUTO_PAUSE_TAG_PREFIX}${endpointName}`, parameterName);
-    if (!this.alarmArns.has(alarm.alarmArn)) {
-      this.alarmArns.add(alarm.alarmArn);
-      autoPause.statement.addResources(alarm.alarmArn);
-    }
-  }
-
-  /** Errors of the enforcer function (Sum per 5 minutes): a pause that may not have been applied. */
-  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.function.metricErrors(props);
-  }
-
-  private createAutoPause(): NonNullable<KillSwitchEnforcer['autoPause']> {
     // CloudWatch alarms of this account, and nothing else, publish here.
-    const topic = new AlarmTopic(this, 'AutoPauseTopic', {
+    const autoPause = new AlarmTopic(this, 'AutoPauseTopic', {
       displayName: 'Governed model endpoints: alarms that pause an endpoint',
-      encryptionKey: this.encryptionKey,
+      encryptionKey: props.encryptionKey,
     });
-    topic.addSubscription(new subs.LambdaSubscription(this.function));
-    const statement = new iam.PolicyStatement({ sid: 'ReadAutoPauseAlarmTags', actions: ['cloudwatch:ListTagsForResource'] });
-    const policy = new iam.ManagedPolicy(this, 'AutoPausePolicy', {
-      description: 'Kill switch: read the tags of the alarms that pause endpoints',
-      statements: [statement],
-      roles: [this.governedFunction.role],
-    });
-    this.autoPause = { topic, statement, policy };
-    return this.autoPause;
-  }
+    autoPause.addSubscription(new subs.LambdaSubscription(this.function));
+    this.autoPauseTopic = autoPause;
 
-  private addBucket(bucket: s3.IBucket, key: kms.IKey): void {
-    const objects = bucket.arnForObjects(`${SNAPSHOT_PREFIX}/*`);
-    const id = Stack.of(this).resolve(objects);
-    if (this.buckets.has(JSON.stringify(id))) {
-      return;
-    }
-    this.buckets.set(JSON.stringify(id), { bucket, key });
-    if (!this.evidenceStatement) {
-      this.evidenceStatement = new iam.PolicyStatement({ sid: 'WriteKillSwitchEvidence', actions: ['s3:PutObject'] });
-      this.governedFunction.policy.addStatements(this.evidenceStatement);
-    }
-    this.evidenceStatement.addResources(objects);
-    acknowledgeWildcardResource(this.governedFunction.policy.node.defaultChild!, objects,
-      'Snapshot keys carry the endpoint name and the time of the pause; the permission is scoped to the kill-switch prefix of the evidence bucket (writes only).');
-    this.addDataKey(key);
-  }
-
-  private addTopic(topic: sns.ITopic, key: kms.IKey): void {
-    const id = JSON.stringify(Stack.of(this).resolve(topic.topicArn));
-    if (this.topics.has(id)) {
-      return;
-    }
-    this.topics.set(id, { topic, key });
-    if (!this.alertStatement) {
-      this.alertStatement = new iam.PolicyStatement({ sid: 'NotifyAlertTopics', actions: ['sns:Publish'] });
-      this.governedFunction.policy.addStatements(this.alertStatement);
-    }
-    this.alertStatement.addResources(topic.topicArn);
-    this.addDataKey(key);
-    // A broken enforcer means a pause may not take effect: every alert topic hears about it.
-    this.errorsAlarm ??= new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+    const errors = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: 'The kill-switch enforcer failed: a pause or resume may not have been applied. Check its log group and dead-letter queue.',
       metric: this.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
@@ -356,30 +282,42 @@ export class KillSwitchEnforcer extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.errorsAlarm.addAlarmAction(new cw_actions.SnsAction(topic));
+    if (props.alertTopic) {
+      errors.addAlarmAction(new cw_actions.SnsAction(props.alertTopic));
+    }
+    this.errorAlarm = errors;
+    Tags.of(this).add(GovernanceTags.PURPOSE, 'kill-switch enforcement of governed model endpoints');
   }
 
-  /** The alarm on enforcer errors, notifying every alert topic of the endpoints it serves (created with the first topic). */
-  public get errorAlarm(): cloudwatch.IAlarm | undefined {
-    return this.errorsAlarm;
+  /** Errors of the enforcer function (Sum per 5 minutes): a pause that may not have been applied. */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricErrors(props);
   }
 
-  private addDataKey(key: kms.IKey): void {
-    if (key === this.encryptionKey) {
-      return; // the function's own policy already lets it use its key (GenerateDataKey, Decrypt)
+  private acknowledgeWildcards(parameters: string, endpoints: string, described: string[], alarms: string, bucket?: s3.IBucket): void {
+    const policy = this.governedFunction.policy.node.defaultChild!;
+    acknowledgeWildcardResource(policy, parameters,
+      'Kill-switch parameters are found by name, not listed: the permission covers exactly the names /governed-endpoint/<...>/kill-switch, which every kill switch of the library uses.');
+    acknowledgeWildcardResource(policy, endpoints,
+      'Endpoints are found by tag, not listed. Tag writes are limited by condition to endpoints tagged with this foundation and to the kill-switch tag; ListTags and DescribeEndpoint only read.');
+    for (const arn of described) {
+      acknowledgeWildcardResource(policy, arn, 'Read-only Describe of what a paused endpoint serves, for the evidence snapshot; endpoints are found by tag, so their configs, models and packages are not listed.');
     }
-    if (!this.dataKeyStatement) {
-      this.dataKeyStatement = new iam.PolicyStatement({ sid: 'EncryptEvidenceAndAlerts', actions: ['kms:GenerateDataKey', 'kms:Decrypt'] });
-      this.governedFunction.policy.addStatements(this.dataKeyStatement);
-    }
-    const arn = key.keyArn;
-    const resolved = JSON.stringify(Stack.of(this).resolve(arn));
-    if (!this.dataKeyStatement.resources.some((r) => JSON.stringify(Stack.of(this).resolve(r)) === resolved)) {
-      this.dataKeyStatement.addResources(arn);
+    acknowledgeWildcardResource(policy, alarms, 'Auto-pause reads the tags of the alarm that notified it (ListTagsForResource only); alarms are in the endpoints\' stacks, which the foundation does not list.');
+    acknowledge(policy, ['AwsSolutions-IAM5[Resource::*]'],
+      'tag:GetResources offers no resource-level permission (it is the discovery of the foundation\'s endpoints by tag); Lambda ENI actions, when in a VPC, offer none before the interfaces exist.');
+    if (bucket) {
+      acknowledgeWildcardResource(policy, bucket.arnForObjects(`${SNAPSHOT_PREFIX}/*`),
+        'Snapshot keys carry the endpoint name and the time of the pause; the permission is scoped to the kill-switch prefix of the evidence bucket (writes only).');
     }
   }
 }
 
-function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8).toUpperCase();
+/** Record a problem for a foundation name that is not a valid tag value (tokens are skipped). */
+function checkFoundationName(v: PropsValidator, prop: string, name: string): void {
+  if (typeof name === 'string' && Token.isUnresolved(name)) {
+    return;
+  }
+  v.check(typeof name === 'string' && name.length >= 1 && name.length <= TAG.maxValueLength && TAG.characters.test(name), prop, name,
+    `1 to ${TAG.maxValueLength} of ${TAG.allowedCharacters} (an AWS tag value: it is the value of the endpoints' ${FOUNDATION_TAG} tag)`);
 }

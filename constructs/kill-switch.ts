@@ -1,5 +1,6 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,15 +8,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { GovernanceProps } from '../lib/policy/governance';
 import {
-  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, deploymentDescription, KILL_SWITCH_ALLOWED_PATTERN, KILL_SWITCH_METRIC_NAMESPACE,
-  KILL_SWITCH_PARAMETER_TAG, KillSwitchState,
+  AUTO_PAUSE_TAG_PREFIX, defaultKillSwitchParameterName, deploymentDescription, isKillSwitchParameterName, KILL_SWITCH_ALLOWED_PATTERN,
+  KILL_SWITCH_METRIC_NAMESPACE, KILL_SWITCH_PARAMETER_PREFIX, KILL_SWITCH_PARAMETER_SUFFIX, KILL_SWITCH_PARAMETER_TAG, KillSwitchState,
 } from '../lib/policy/kill-switch-protocol';
 import { maxParameterNameLength, SAGEMAKER_NAME, SSM_PARAMETER_NAME, TAG } from '../lib/policy/aws-limits';
 import { SettingsHandoff } from './private/handoff';
 import { propPath, PropsValidator, UniqueNames } from './private/validation';
 import { KillSwitchEnforcer } from './kill-switch-enforcer';
+import type { IKillSwitchEnforcer } from './kill-switch-enforcer-ref';
 
 /** The kind of name `UniqueNames` keeps for kill-switch parameters (SSM parameter names are unique per account and region). */
 const PARAMETER_NAMES = 'ssm-parameter';
@@ -23,25 +24,28 @@ const PARAMETER_NAMES = 'ssm-parameter';
 /** Kill-switch settings of a {@link GovernedEndpoint}. */
 export interface KillSwitchOptions {
   /**
-   * Name of the SSM parameter operators flip. Letters, digits and `_ . - /`; a hierarchical name starts with `/`
-   * and has at most 15 levels; not starting with "aws" or "ssm". At most 256 characters on a `GovernedEndpoint`
-   * or with `autoPauseOn` (the name becomes a tag value), and unique among the kill switches of the app that may
-   * deploy to the same account and region.
+   * Name of the SSM parameter operators flip: `/governed-endpoint/<...>/kill-switch` (the shared enforcer reacts to
+   * changes of parameters named so, and may read and restore only those), with letters, digits and `_ . - /`, at most
+   * 15 levels. At most 256 characters on a `GovernedEndpoint` or with `autoPauseOn` (the name becomes a tag value),
+   * and unique among the kill switches of the app that may deploy to the same account and region.
    * @default `/governed-endpoint/<endpointName>/kill-switch`
    */
   readonly parameterName?: string;
   /**
    * Alarms that pause the endpoint when they enter ALARM (the enforcer writes PAUSED to the parameter,
-   * with the alarm as the reason). Each must be a `cloudwatch.Alarm` or `CompositeAlarm` of the same stack.
+   * with the alarm as the reason). Each must be a `cloudwatch.Alarm` or `CompositeAlarm` defined in the app (the
+   * library adds an action and a tag to it).
    * Add the endpoint's own alarms after construction with `endpoint.killSwitch.autoPauseOn(...)`.
    * @default - no auto-pause
    */
   readonly autoPauseOn?: cloudwatch.IAlarm[];
   /**
-   * The enforcer (bring one to change its reconcile interval, concurrency or VPC).
-   * @default - the stack's shared enforcer for the endpoint's key and VPC (`KillSwitchEnforcer.of`)
+   * The enforcer that serves the endpoint (on a `GovernedEndpoint`: its foundation's; set the foundation's
+   * `killSwitchEnforcer` options to change its reconcile interval, concurrency or VPC).
+   * @default - the foundation's enforcer on a `GovernedEndpoint`; on a `KillSwitch` of its own, the stack's enforcer
+   *   for its key, bucket, topic and VPC (`KillSwitchEnforcer.of`)
    */
-  readonly enforcer?: KillSwitchEnforcer;
+  readonly enforcer?: IKillSwitchEnforcer;
 }
 
 /** Props of {@link KillSwitch}. */
@@ -53,17 +57,12 @@ export interface KillSwitchProps extends KillSwitchOptions {
   /** Key of the enforcer created when none is given. */
   readonly encryptionKey: kms.IKey;
   /**
-   * ARNs of the endpoint configuration, models and model packages the evidence snapshot describes.
-   * @default - none
-   */
-  readonly describeArns?: string[];
-  /**
-   * Bucket for evidence snapshots (`kill-switch/<endpoint>/<time>/`).
+   * Bucket for evidence snapshots (`kill-switch/<endpoint>/<time>/`) of the enforcer created when none is given.
    * @default - no snapshot
    */
   readonly evidenceBucket?: s3.IBucket;
   /**
-   * Topic notified of every pause and resume.
+   * Topic notified of every pause and resume by the enforcer created when none is given.
    * @default - no notification
    */
   readonly alertTopic?: sns.ITopic;
@@ -77,11 +76,6 @@ export interface KillSwitchProps extends KillSwitchOptions {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * Owner, purpose and tier of the endpoint (they tag a shared enforcer).
-   * @default - none
-   */
-  readonly governance?: GovernanceProps;
 }
 
 /** What a kill switch knows of its endpoint while its options are checked. @internal */
@@ -107,8 +101,12 @@ const RESOLVED = new SettingsHandoff<ResolvedKillSwitch>();
 
 /**
  * The stop button of one endpoint: an SSM String parameter (`ACTIVE` | `PAUSED`, starting `ACTIVE`) that is
- * the source of truth, enforced by the stack's {@link KillSwitchEnforcer}, which tags the endpoint
+ * the source of truth, enforced by a {@link KillSwitchEnforcer} (its foundation's), which tags the endpoint
  * `governance:kill-switch=PAUSED` so that every invoke grant of the library denies it.
+ *
+ * The enforcer finds the endpoint by its tags: `governance:foundation` = the enforcer's `foundationName` and
+ * `governance:kill-switch-parameter` = this switch's parameter name. `GovernedEndpoint` sets both; on an endpoint of
+ * your own, set them yourself (`foundationName` and `parameterName` of this construct).
  *
  * A deployment never lifts a pause: CloudFormation rewrites the template's `ACTIVE` whenever it updates the
  * parameter, and the enforcer answers such a write by keeping the tag and writing `PAUSED` back. Operators
@@ -124,9 +122,10 @@ export class KillSwitch extends Construct {
   /** The endpoint's ARN. */
   public readonly endpointArn: string;
   /** The enforcer keeping the endpoint in line with the parameter. */
-  public readonly enforcer: KillSwitchEnforcer;
+  public readonly enforcer: IKillSwitchEnforcer;
 
   private operator?: iam.IGrantable;
+  private readonly autoPauseAlarms = new Set<cloudwatch.IAlarm>();
 
   /**
    * Check the kill switch's options, recording every problem in `v` under the names the user wrote (`path` is the
@@ -137,15 +136,18 @@ export class KillSwitch extends Construct {
    */
   public static _resolve(v: PropsValidator, path: string, options: KillSwitchOptions, target: KillSwitchTarget): ResolvedKillSwitch {
     const at = (key: string) => propPath(path, key);
-    const { endpointName, scope } = target;
-    // The enforcer adds an action and a tag to each auto-pause alarm: it must be one the app defines, in the enforcer's stack.
-    const stack = Stack.of(options.enforcer ?? scope);
+    const { endpointName } = target;
+    // The library adds an action and a tag to each auto-pause alarm: it must be one the app defines.
     for (const alarm of options.autoPauseOn ?? []) {
       const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
-      if (!defined || Stack.of(alarm) !== stack) {
-        v.fail(at('autoPauseOn'), `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack as the endpoint ` +
-          `(the library adds an action and a tag to it); received ${defined ? `an alarm of stack ${Stack.of(alarm).node.path}` : 'an imported alarm'}`);
+      if (!defined) {
+        v.fail(at('autoPauseOn'), `alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm defined in the app ` +
+          '(the library adds an action and a tag to it); received an imported alarm');
       }
+    }
+    if ((options.autoPauseOn ?? []).length > 0 && options.enforcer !== undefined && options.enforcer.autoPauseTopic === undefined) {
+      v.fail(at('autoPauseOn'), `${options.autoPauseOn!.length} alarm(s) with an enforcer whose auto-pause topic is unknown; allowed: an enforcer ` +
+        'of this app, or one imported with its autoPauseTopicArn');
     }
     if (endpointName !== undefined && !Token.isUnresolved(endpointName) && (options.autoPauseOn ?? []).length > 0) {
       const key = `${AUTO_PAUSE_TAG_PREFIX}${endpointName}`;
@@ -200,19 +202,15 @@ export class KillSwitch extends Construct {
       tier: ssm.ParameterTier.STANDARD,
     });
 
-    this.enforcer = props.enforcer ?? KillSwitchEnforcer.of(this, { encryptionKey: props.encryptionKey, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
-    this.enforcer.register({
-      endpointName: props.endpointName,
-      endpointArn: props.endpointArn,
-      parameterName: this.parameterName,
-      parameterArn: this.parameter.parameterArn,
-      describeArns: props.describeArns,
-      evidenceBucket: props.evidenceBucket,
-      alertTopic: props.alertTopic,
-      encryptionKey: props.encryptionKey,
-      governance: props.governance,
+    this.enforcer = props.enforcer ?? KillSwitchEnforcer.of(this, {
+      encryptionKey: props.encryptionKey, evidenceBucket: props.evidenceBucket, alertTopic: props.alertTopic, vpc: props.vpc, vpcSubnets: props.vpcSubnets,
     });
     this.autoPauseOn(...(props.autoPauseOn ?? []));
+  }
+
+  /** The foundation name of the enforcer that serves this switch: the value of the endpoint's `governance:foundation` tag. */
+  public get foundationName(): string {
+    return this.enforcer.foundationName;
   }
 
   /**
@@ -252,8 +250,24 @@ export class KillSwitch extends Construct {
       throw new Error(`KillSwitch at '${this.node.path}': autoPauseOn needs a parameter name of at most ${TAG.maxValueLength} characters ` +
         `(it becomes a tag value on the alarm); received ${this.parameterName.length}`);
     }
+    const topic = this.enforcer.autoPauseTopic;
+    if (alarms.length > 0 && topic === undefined) {
+      throw new Error(`KillSwitch at '${this.node.path}': autoPauseOn needs the enforcer's auto-pause topic, and the enforcer of foundation ` +
+        `${this.enforcer.foundationName} was imported without one (give KillSwitchEnforcer.fromAttributes an autoPauseTopicArn)`);
+    }
     for (const alarm of alarms) {
-      this.enforcer.registerAutoPause(alarm, this.endpointName, this.parameterName);
+      const defined = alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm;
+      if (!defined) {
+        throw new Error(`KillSwitch at '${this.node.path}': autoPauseOn: alarm ${alarm.node.path} must be a cloudwatch.Alarm or CompositeAlarm ` +
+          'defined in the app (the library adds an action and a tag to it); received an imported alarm');
+      }
+      if (this.autoPauseAlarms.has(alarm)) {
+        continue;
+      }
+      this.autoPauseAlarms.add(alarm);
+      // The enforcer reads this tag to know which parameter the alarm pauses.
+      (alarm as cloudwatch.AlarmBase).addAlarmAction(new cw_actions.SnsAction(topic!));
+      Tags.of(alarm).add(`${AUTO_PAUSE_TAG_PREFIX}${this.endpointName}`, this.parameterName);
     }
   }
 
@@ -294,6 +308,9 @@ function checkParameterName(v: PropsValidator, prop: string, shown: string, name
   if (!shapeOk) {
     return;
   }
+  v.check(isKillSwitchParameterName(name), prop, shown,
+    `a name ${KILL_SWITCH_PARAMETER_PREFIX}<...>${KILL_SWITCH_PARAMETER_SUFFIX} (e.g. "${KILL_SWITCH_PARAMETER_PREFIX}fraud/scoring${KILL_SWITCH_PARAMETER_SUFFIX}"): ` +
+    'the shared kill-switch enforcer reacts to changes of parameters named so, and may read and restore no other');
   if (name.includes('/')) {
     v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, shown, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
     const levels = name.split('/').length - 1;

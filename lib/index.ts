@@ -34,7 +34,8 @@ export type { ApprovalGateProps } from '../constructs/approval-gate';
 export { KillSwitch } from '../constructs/kill-switch';
 export type { KillSwitchOptions, KillSwitchProps } from '../constructs/kill-switch';
 export { KillSwitchEnforcer } from '../constructs/kill-switch-enforcer';
-export type { KillSwitchEnforcerLookup, KillSwitchEnforcerProps, KillSwitchRegistration } from '../constructs/kill-switch-enforcer';
+export type { KillSwitchEnforcerLookup, KillSwitchEnforcerOptions, KillSwitchEnforcerProps } from '../constructs/kill-switch-enforcer';
+export type { IKillSwitchEnforcer, KillSwitchEnforcerAttributes } from '../constructs/kill-switch-enforcer-ref';
 export { KillSwitchState } from './policy/kill-switch-protocol';
 
 // What endpoints share: key, evidence, alerts, the library's functions.

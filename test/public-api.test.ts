@@ -25,8 +25,8 @@ const PUBLIC_INTERFACES = [
   'AutoScalingOptions', 'BlueGreenOptions', 'CanaryOptions', 'CountAlarmOptions', 'DataCaptureOptions', 'DeploymentPolicyOptions',
   'EndpointAlarmsOptions', 'EndpointAlarmsProps', 'EndpointAutoScalingProps', 'EndpointDashboardProps', 'ErrorRateAlarmOptions',
   'EvidenceStoreProps', 'GovernanceDashboardEndpointOptions', 'GovernanceDashboardProps', 'GovernanceFoundationAttributes', 'GovernanceFoundationLookupOptions', 'GovernanceFoundationProps', 'GovernanceProps', 'GovernanceReportProps', 'GovernanceRuleSettings',
-  'GovernedEndpointAttributes', 'GovernedEndpointProps', 'GovernedFunctionProps', 'IGovernanceFoundation', 'IGovernedEndpoint', 'KillSwitchEnforcerLookup',
-  'KillSwitchEnforcerProps', 'KillSwitchOptions', 'KillSwitchProps', 'KillSwitchRegistration', 'LatencyAlarmOptions', 'LinearOptions',
+  'GovernedEndpointAttributes', 'GovernedEndpointProps', 'GovernedFunctionProps', 'IGovernanceFoundation', 'IGovernedEndpoint', 'IKillSwitchEnforcer', 'KillSwitchEnforcerAttributes', 'KillSwitchEnforcerLookup',
+  'KillSwitchEnforcerOptions', 'KillSwitchEnforcerProps', 'KillSwitchOptions', 'KillSwitchProps', 'LatencyAlarmOptions', 'LinearOptions',
   'ModelExecutionRoleProps', 'ModelPackageOptions', 'RollingOptions', 'UtilizationAlarmOptions', 'VariantMetricSource',
 ];
 

@@ -54,10 +54,46 @@ export const KILL_SWITCH_ENFORCER_TIMEOUT_SECONDS = 120;
 /** CloudWatch namespace of the metrics the enforcer emits (embedded metric format, per `EndpointName`). */
 export const KILL_SWITCH_METRIC_NAMESPACE = 'GovernedEndpoint/KillSwitch';
 
+/**
+ * Every kill-switch parameter's name starts with this prefix and ends with {@link KILL_SWITCH_PARAMETER_SUFFIX}: the
+ * shared enforcer reacts to changes of parameters named so (an EventBridge wildcard on the name, so that no rule
+ * lists endpoints), and its permission to read and restore parameters covers exactly those names.
+ */
+export const KILL_SWITCH_PARAMETER_PREFIX = '/governed-endpoint/';
+/** The last segment of every kill-switch parameter's name. */
+export const KILL_SWITCH_PARAMETER_SUFFIX = '/kill-switch';
+/** The EventBridge wildcard (and IAM resource pattern after `parameter`) matching every kill-switch parameter name. */
+export const KILL_SWITCH_PARAMETER_WILDCARD = `${KILL_SWITCH_PARAMETER_PREFIX}*${KILL_SWITCH_PARAMETER_SUFFIX}`;
+
+/** Whether the shared enforcer can serve a parameter of this name (prefix, at least one segment, suffix). */
+export function isKillSwitchParameterName(name: string): boolean {
+  return name.startsWith(KILL_SWITCH_PARAMETER_PREFIX) && name.endsWith(KILL_SWITCH_PARAMETER_SUFFIX) &&
+    name.length > KILL_SWITCH_PARAMETER_PREFIX.length + KILL_SWITCH_PARAMETER_SUFFIX.length;
+}
+
 /** The default parameter name of an endpoint's kill switch. */
 export function defaultKillSwitchParameterName(endpointName: string): string {
-  return `/governed-endpoint/${endpointName}/kill-switch`;
+  return `${KILL_SWITCH_PARAMETER_PREFIX}${endpointName}${KILL_SWITCH_PARAMETER_SUFFIX}`;
 }
+
+/** The endpoint name a default parameter name was made from, or undefined for any other name. */
+export function endpointNameOfDefaultParameter(parameterName: string): string | undefined {
+  const m = /^\/governed-endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/kill-switch$/.exec(parameterName);
+  return m?.[1];
+}
+
+/** Tag on a governed endpoint naming the foundation whose enforcer (and monitor) serve it. */
+export const FOUNDATION_TAG = GovernanceTags.FOUNDATION;
+
+/** Environment variables of the enforcer function: what it serves and where it reports. */
+export const EnforcerEnvironment = {
+  /** The foundation name: the enforcer serves the endpoints tagged `governance:foundation=<it>`. */
+  FOUNDATION: 'GOVERNANCE_FOUNDATION',
+  /** The evidence bucket for snapshots (optional). */
+  EVIDENCE_BUCKET: 'EVIDENCE_BUCKET',
+  /** The alert topic ARN (optional). */
+  ALERT_TOPIC_ARN: 'ALERT_TOPIC_ARN',
+} as const;
 
 /** The description the template gives a kill-switch parameter. */
 export function deploymentDescription(endpointName: string): string {
@@ -88,13 +124,17 @@ export interface EnforcementTarget {
 }
 
 /**
- * What the enforcer's rules send it: a matched event (parameter change or endpoint state change) or a
- * reconcile tick, each with the targets of its shard (not part of the package's public API).
+ * What the enforcer's rules send it: a matched event (parameter change or endpoint state change) or a reconcile
+ * tick (not part of the package's public API). The enforcer finds the endpoints concerned by their tags; `targets`,
+ * when given (an operator's manual invocation), names them instead.
  */
 export interface EnforcerInput {
   readonly kind: 'event' | 'reconcile';
-  readonly event?: { readonly id?: string; readonly time?: string; readonly source?: string; readonly 'detail-type'?: string; readonly detail?: Record<string, unknown> };
-  readonly targets: EnforcementTarget[];
+  readonly event?: {
+    readonly id?: string; readonly time?: string; readonly source?: string; readonly 'detail-type'?: string;
+    readonly account?: string; readonly region?: string; readonly resources?: string[]; readonly detail?: Record<string, unknown>;
+  };
+  readonly targets?: EnforcementTarget[];
 }
 
 /**

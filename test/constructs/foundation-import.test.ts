@@ -10,7 +10,8 @@ import { compliancePacks, unacknowledgedFindings } from '../helpers/nag';
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111111111111:governance-alerts';
-const ATTRS = { encryptionKeyArn: KEY_ARN, evidenceBucketName: 'platform-evidence-bucket', alertTopicArn: TOPIC_ARN, objectLockEnabled: true };
+const AUTO_PAUSE_ARN = 'arn:aws:sns:eu-west-1:111111111111:governance-auto-pause';
+const ATTRS = { name: 'platform', encryptionKeyArn: KEY_ARN, evidenceBucketName: 'platform-evidence-bucket', alertTopicArn: TOPIC_ARN, objectLockEnabled: true, autoPauseTopicArn: AUTO_PAUSE_ARN };
 const PREFIX = '/governed-endpoint/foundation/platform/';
 
 /** The context key under which aws-cdk-lib caches an SSM parameter lookup (what `cdk synth` writes to cdk.context.json). */
@@ -26,6 +27,7 @@ function modelAppWithContext(objectLock = 'true'): App {
       [ssmContextKey(`${PREFIX}evidence-bucket-name`)]: ATTRS.evidenceBucketName,
       [ssmContextKey(`${PREFIX}alert-topic-arn`)]: TOPIC_ARN,
       [ssmContextKey(`${PREFIX}object-lock`)]: objectLock,
+      [ssmContextKey(`${PREFIX}auto-pause-topic-arn`)]: AUTO_PAUSE_ARN,
     },
   });
 }
@@ -51,7 +53,7 @@ describe('GIVEN a GovernanceFoundation in a platform stack', () => {
     const stack = new Stack(new App(), 'Platform', { env: ENV });
     new GovernanceFoundation(stack, 'Foundation', { name: 'platform' });
     const t = Template.fromStack(stack);
-    for (const suffix of ['key-arn', 'evidence-bucket-name', 'object-lock', 'alert-topic-arn']) {
+    for (const suffix of ['key-arn', 'evidence-bucket-name', 'object-lock', 'alert-topic-arn', 'auto-pause-topic-arn']) {
       t.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}${suffix}`, Type: 'String' });
     }
     t.hasResourceProperties('AWS::SSM::Parameter', { Name: `${PREFIX}object-lock`, Value: 'true' });
@@ -74,6 +76,27 @@ describe('GIVEN a GovernanceFoundation in a platform stack', () => {
     expect(() => new GovernanceFoundation(new Stack(app, 'Elsewhere', { env: { ...ENV, region: 'us-east-1' } }), 'Foundation', { name: 'platform' })).not.toThrow();
   });
 
+  test('WHEN endpoint stacks are added to the app THEN the foundation\'s stack template does not change', () => {
+    // GIVEN the platform stack alone, then the same app with two endpoint stacks (and a nested one) that use its foundation
+    const build = (endpointStacks: number) => {
+      const app = new App();
+      const platform = new Stack(app, 'Platform', { env: ENV });
+      const foundation = new GovernanceFoundation(platform, 'Foundation', { name: 'platform' });
+      for (let i = 0; i < endpointStacks; i++) {
+        const models = new Stack(app, `Models${i}`, { env: ENV });
+        const endpoint = new GovernedEndpoint(models, 'Scoring', endpointProps({ foundation, endpointName: `scoring-${i}`,
+          governance: { owner: `team-${i}@example.com`, purpose: 'scoring', riskTier: i === 0 ? RiskTier.LOW : RiskTier.HIGH } }));
+        endpoint.killSwitch.autoPauseOn(endpoint.alarms.serverErrorRate!);
+      }
+      return Template.fromStack(platform).toJSON();
+    };
+    const alone = build(0);
+    // THEN the template is the same, exports aside (CloudFormation exports are how other stacks read its references)
+    const withoutOutputs = ({ Outputs: _outputs, ...rest }: Record<string, unknown>) => rest;
+    expect(withoutOutputs(build(2))).toEqual(withoutOutputs(alone));
+    expect(withoutOutputs(build(5))).toEqual(withoutOutputs(alone));
+  });
+
   test('WHEN the name is not one SSM name segment THEN one props error names it', () => {
     const stack = new Stack(new App(), 'Platform', { env: ENV });
     expect(() => new GovernanceFoundation(stack, 'Foundation', { name: 'team/a' }))
@@ -92,6 +115,25 @@ describe('GIVEN an endpoint in a separate app that imports the platform foundati
     expect(usage(stack)).toEqual(IMPORTED_USAGE);
     expect(stack.node.tryFindChild(GovernanceFoundation.STACK_SINGLETON_ID)).toBeUndefined();
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('WHEN an endpoint uses an imported foundation THEN it gets no enforcer: it is tagged for the foundation\'s, and alarms pause it through the foundation\'s auto-pause topic', () => {
+    const stack = new Stack(new App(), 'Models', { env: ENV });
+    const foundation = GovernanceFoundation.fromAttributes(stack, 'Platform', ATTRS);
+    const endpoint = new GovernedEndpoint(stack, 'Scoring', endpointProps({ foundation }));
+    endpoint.killSwitch.autoPauseOn(endpoint.alarms.serverErrorRate!);
+    const t = Template.fromStack(stack);
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toEqual([]);
+    t.hasResourceProperties('AWS::SageMaker::Endpoint', { Tags: Match.arrayWith([{ Key: 'governance:foundation', Value: 'platform' }]) });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.arrayWith([AUTO_PAUSE_ARN]) });
+  });
+
+  test('WHEN the foundation was imported without its auto-pause topic THEN autoPauseOn is refused, saying what is missing', () => {
+    const stack = new Stack(new App(), 'Models', { env: ENV });
+    const { autoPauseTopicArn: _omitted, ...attrs } = ATTRS;
+    const foundation = GovernanceFoundation.fromAttributes(stack, 'Platform', attrs);
+    const endpoint = new GovernedEndpoint(stack, 'Scoring', endpointProps({ foundation }));
+    expect(() => endpoint.killSwitch.autoPauseOn(endpoint.alarms.serverErrorRate!)).toThrow(/was imported without one \(give KillSwitchEnforcer.fromAttributes an autoPauseTopicArn\)/);
   });
 
   test('WHEN the five packs review the platform stack and the endpoint stack THEN neither has an unacknowledged finding', () => {
@@ -118,7 +160,7 @@ describe('GIVEN an endpoint in a separate app that imports the platform foundati
     const stack = new Stack(app, 'Models', { env: ENV });
     new GovernedEndpoint(stack, 'Scoring', endpointProps({ foundation: GovernanceFoundation.fromLookup(stack, 'Platform', { name: 'platform' }) }));
     const missing = app.synth().manifest.missing ?? [];
-    expect(missing.map((m) => m.key).sort()).toEqual(['alert-topic-arn', 'evidence-bucket-name', 'key-arn', 'object-lock']
+    expect(missing.map((m) => m.key).sort()).toEqual(['alert-topic-arn', 'auto-pause-topic-arn', 'evidence-bucket-name', 'key-arn', 'object-lock']
       .map((s) => ssmContextKey(`${PREFIX}${s}`)).sort());
   });
 
@@ -133,6 +175,7 @@ describe('GIVEN an endpoint in a separate app that imports the platform foundati
     let message = '';
     try {
       GovernanceFoundation.fromAttributes(stack, 'Platform', {
+        name: 'platform/one',
         encryptionKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/governance',
         evidenceBucketName: 'Platform_Evidence',
         alertTopicArn: 'arn:aws:sqs:eu-west-1:111111111111:alerts',
@@ -146,6 +189,7 @@ describe('GIVEN an endpoint in a separate app that imports the platform foundati
     expect(message).toContain('evidenceBucketName: received "Platform_Evidence"; allowed: an S3 bucket name');
     expect(message).toContain('alertTopicArn: received "arn:aws:sqs:eu-west-1:111111111111:alerts"; allowed: an SNS topic ARN');
     expect(message).toContain('objectLockEnabled: received "yes"; allowed: true or false');
+    expect(message).toContain('name: received "platform/one"; allowed: 1 to 128 letters, digits and _ . -');
   });
 
   test('WHEN a looked-up parameter holds an invalid value THEN the props error names the parameter', () => {

@@ -57,12 +57,18 @@ describe('GIVEN the kill switch of a GovernedEndpoint', () => {
       }
     });
 
-    test('THEN it can be named by the user', () => {
-      const { template: t, endpoint: e } = synthEndpoint({ endpointName: 'fraud-scoring', killSwitch: { parameterName: '/ml/fraud/stop' } });
-      t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/ml/fraud/stop' });
-      t.hasResourceProperties('AWS::SageMaker::Endpoint', { Tags: Match.arrayWith([{ Key: 'governance:kill-switch-parameter', Value: '/ml/fraud/stop' }]) });
-      expect(changeRules(t)[0].Properties.EventPattern.$or[0].detail.name).toEqual(['/ml/fraud/stop']);
-      expect(e.killSwitch.parameterName).toBe('/ml/fraud/stop');
+    test('THEN it can be named by the user, within the names the shared enforcer watches', () => {
+      const name = '/governed-endpoint/ml/fraud/kill-switch';
+      const { template: t, endpoint: e } = synthEndpoint({ endpointName: 'fraud-scoring', killSwitch: { parameterName: name } });
+      t.hasResourceProperties('AWS::SSM::Parameter', { Name: name });
+      t.hasResourceProperties('AWS::SageMaker::Endpoint', { Tags: Match.arrayWith([{ Key: 'governance:kill-switch-parameter', Value: name }]) });
+      expect(changeRules(t)[0].Properties.EventPattern.$or[0].detail.name).toEqual([{ wildcard: '/governed-endpoint/*/kill-switch' }]);
+      expect(e.killSwitch.parameterName).toBe(name);
+    });
+
+    test('THEN a name outside /governed-endpoint/<...>/kill-switch is refused, saying why', () => {
+      expect(() => synthEndpoint({ killSwitch: { parameterName: '/ml/fraud/stop' } }))
+        .toThrow(/killSwitch.parameterName: received "\/ml\/fraud\/stop"; allowed: a name \/governed-endpoint\/<...>\/kill-switch .*the shared kill-switch enforcer reacts to changes of parameters named so/);
     });
   });
 
@@ -107,7 +113,7 @@ describe('GIVEN the kill switch of a GovernedEndpoint', () => {
       const writers = Object.entries({ ...t.findResources('AWS::IAM::Policy'), ...t.findResources('AWS::IAM::ManagedPolicy') })
         .filter(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement.some((s: any) => asArray(s.Action).includes('ssm:PutParameter')))
         .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
-      expect(writers.sort()).toEqual(['GovernanceFoundationKillSwitchEnforcerShard0Policy', 'OnCallDefaultPolicy']);
+      expect(writers.sort()).toEqual(['GovernanceFoundationKillSwitchEnforcerFunctionPolicy', 'OnCallDefaultPolicy']);
       // AND the operator may also read the history and the endpoint's tags (what the CLI waits on)
       const ops = allStatements(t).filter((s) => JSON.stringify(s).includes('ssm:PutParameter') && !s.Sid);
       expect(ops).toHaveLength(1);
@@ -152,14 +158,17 @@ describe('GIVEN the kill switch of a GovernedEndpoint', () => {
       template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com', SourceArn: { Ref: topic } });
     });
 
-    test('THEN the alarm names the parameter it pauses in a tag, and the enforcer may read the tags of that alarm only', () => {
+    test('THEN the alarm names the parameter it pauses in a tag, and the enforcer may read alarm tags and nothing else of alarms', () => {
       const { template } = withAlarm();
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'fraud-scoring-5xx-error-rate',
         Tags: Match.arrayWith([{ Key: 'governance:auto-pause:fraud-scoring', Value: PARAMETER }]),
       });
       const read = enforcerStatements(template).find((s) => s.Sid === 'ReadAutoPauseAlarmTags');
-      expect(read).toEqual({ Sid: 'ReadAutoPauseAlarmTags', Effect: 'Allow', Action: 'cloudwatch:ListTagsForResource', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ScoringAlarmsServerErrorRate/), 'Arn'] } });
+      expect(read).toEqual({
+        Sid: 'ReadAutoPauseAlarmTags', Effect: 'Allow', Action: 'cloudwatch:ListTagsForResource',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] },
+      });
     });
 
     test('THEN alarms can be given in props, and an imported alarm is refused with a reason', () => {
@@ -170,7 +179,7 @@ describe('GIVEN the kill switch of a GovernedEndpoint', () => {
       const other = newStack('Other');
       const imported = cloudwatch.Alarm.fromAlarmArn(other, 'Imported', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:x');
       expect(() => new GovernedEndpoint(other, 'Scoring', endpointProps({ killSwitch: { autoPauseOn: [imported] } })))
-        .toThrow(/autoPauseOn: alarm Other\/Imported must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack/);
+        .toThrow(/autoPauseOn: alarm Other\/Imported must be a cloudwatch.Alarm or CompositeAlarm defined in the app/);
     });
 
     test('THEN it stays clean under the four compliance packs', () => {

@@ -8,6 +8,7 @@ import {
   AddTagsCommand, DeleteTagsCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand,
   DescribeModelPackageCommand, ListTagsCommand, SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { boundedRequestHandler } from '../shared/http-timeouts';
@@ -15,8 +16,8 @@ import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './bounds';
 
 export {
   AddTagsCommand, CloudWatchClient, DeleteTagsCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand,
-  DescribeModelPackageCommand, GetParameterCommand, GetParameterHistoryCommand, ListTagsCommand, ListTagsForResourceCommand,
-  PublishCommand, PutObjectCommand, PutParameterCommand, S3Client, SageMakerClient, SNSClient, SSMClient,
+  DescribeModelPackageCommand, GetParameterCommand, GetParameterHistoryCommand, GetResourcesCommand, ListTagsCommand, ListTagsForResourceCommand,
+  PublishCommand, PutObjectCommand, PutParameterCommand, ResourceGroupsTaggingAPIClient, S3Client, SageMakerClient, SNSClient, SSMClient,
 };
 
 /** The clients of one function instance. */
@@ -26,6 +27,7 @@ export interface Clients {
   readonly s3: S3Client;
   readonly sns: SNSClient;
   readonly cloudwatch: CloudWatchClient;
+  readonly tagging: ResourceGroupsTaggingAPIClient;
 }
 
 /** What may differ from the defaults: timeouts, and (for tests against a local server) endpoint, region and credentials. */
@@ -57,5 +59,6 @@ export function createClients(options: ClientOptions = {}): Clients {
     s3: new S3Client({ ...config, ...(options.endpoint ? { forcePathStyle: true } : {}) }),
     sns: new SNSClient(config),
     cloudwatch: new CloudWatchClient(config),
+    tagging: new ResourceGroupsTaggingAPIClient(config),
   };
 }

@@ -1,4 +1,4 @@
-import { EnforcementTarget, KILL_SWITCH_TAG, KillSwitchState } from '../../policy/kill-switch-protocol';
+import { EnforcementTarget, KILL_SWITCH_PARAMETER_TAG, KILL_SWITCH_TAG, KillSwitchState } from '../../policy/kill-switch-protocol';
 import { Deadline } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { notify, restorePause, writeResumeRecord } from './announce';
@@ -51,7 +51,9 @@ export async function enforce(target: EnforcementTarget, trigger: Record<string,
   const reads = deadline.child(bounds.readMs);
   const [tags, history] = await Promise.all([
     readTags(target, ctx, reads),
-    readHistory(target.parameter, ctx, reads).catch((err): History => ({ error: errorText(err) })),
+    target.parameter === ''
+      ? Promise.resolve<History>({ error: `the endpoint carries no ${KILL_SWITCH_PARAMETER_TAG} tag, so its kill switch cannot be read` })
+      : readHistory(target.parameter, ctx, reads).catch((err): History => ({ error: errorText(err) })),
   ]);
   const decision = decide(history, tags);
   const problems: string[] = [];

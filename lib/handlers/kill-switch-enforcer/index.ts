@@ -4,8 +4,9 @@
  * protocol from `lib/policy` (tag keys, parameter values, event shapes) and `lib/handlers/shared`; they never
  * import aws-cdk-lib, the constructs, the nag pack or the report.
  *
- * The kill-switch enforcer: one function per stack (per key and VPC) that keeps every registered endpoint's
- * `governance:kill-switch` tag in line with its SSM parameter.
+ * The kill-switch enforcer: one function per governance foundation that keeps the `governance:kill-switch` tag of
+ * every endpoint tagged `governance:foundation=<its foundation>` in line with the endpoint's SSM parameter (named by
+ * the endpoint's `governance:kill-switch-parameter` tag). It finds the endpoints by their tags, so it lists none.
  *
  * Safety invariant: an existing pause tag is removed ONLY when the enforcer has read, with certainty, the
  * parameter's current value as ACTIVE written by an operator (not a deployment: see DEPLOYMENT_MARKER in
@@ -23,11 +24,13 @@
  * another's pause. See `bounds.ts`.
  *
  * Invoked by
- * - the parameter-change / endpoint-state-change rule of each shard: `{ kind: 'event', event, targets }`;
- * - the reconcile schedule of each shard: `{ kind: 'reconcile', targets }`;
+ * - the parameter-change / endpoint-state-change rule: `{ kind: 'event', event }` (the endpoints concerned are
+ *   found by their tags: see `discover.ts`);
+ * - the reconcile schedule: `{ kind: 'reconcile' }` (every endpoint of the foundation, from the tagging API);
+ * - an operator, by hand: either of the above with `targets` naming the endpoints;
  * - the auto-pause topic (SNS records carrying CloudWatch alarm notifications).
  */
-import { EnforcementTarget, EnforcerInput } from '../../policy/kill-switch-protocol';
+import { EnforcementTarget, EnforcerEnvironment, EnforcerInput } from '../../policy/kill-switch-protocol';
 import { Deadline, eachBounded, withTimeout } from '../shared/deadline';
 import { errorText, log } from '../shared/log';
 import { retryPolicyFromEnv } from '../shared/retry';
@@ -35,6 +38,7 @@ import * as sdk from './aws';
 import { autoPause, AutoPauseOutcome } from './auto-pause';
 import { Bounds, DEFAULT_BOUNDS } from './bounds';
 import { EnforceContext } from './context';
+import { discoverTargets, Fleet, fleetFromEnv, targetsOfEvent } from './discover';
 import { enforce, EnforcementFailed, Outcome } from './enforce';
 
 /** The bundled SDK classes (and the client factory), so tests mock exactly what the function runs. */
@@ -70,7 +74,7 @@ let defaultClients: sdk.Clients | undefined;
 export function createHandler(options: Partial<EnforceContext> = {}): (event: unknown, context?: InvocationContext) => Promise<HandlerResult> {
   return async (event: unknown, context?: InvocationContext) => {
     const clients = options.clients ?? (defaultClients ??= sdk.createClients());
-    const ctx: EnforceContext = { clients, retry: options.retry ?? retryPolicyFromEnv(), bounds: options.bounds ?? DEFAULT_BOUNDS, now: options.now ?? (() => new Date()) };
+    const ctx: EnforceContext = { clients, retry: options.retry ?? retryPolicyFromEnv(), bounds: options.bounds ?? DEFAULT_BOUNDS, now: options.now ?? (() => new Date()), fleet: options.fleet };
     return route(event, ctx, invocationDeadline(ctx.bounds, context));
   };
 }
@@ -91,17 +95,20 @@ async function route(event: unknown, ctx: EnforceContext, deadline: Deadline): P
     return settle(results, (i) => `alarm notification ${i + 1} of ${records.length}`, 'auto-pause');
   }
   const input = event as Partial<EnforcerInput> | undefined;
-  if (input && typeof input === 'object' && Array.isArray(input.targets)) {
+  if (input && typeof input === 'object' && (input.targets === undefined || Array.isArray(input.targets))) {
     if (input.kind === 'reconcile') {
-      return enforceAll(input.targets, { type: 'reconcile' }, ctx, deadline);
+      return enforceAll(input.targets ?? await discover(ctx, deadline, (fleet, d) => discoverTargets(fleet, ctx, d)), { type: 'reconcile' }, ctx, deadline);
     }
     if (input.kind === 'event' && input.event && typeof input.event === 'object') {
-      const detail = input.event.detail && typeof input.event.detail === 'object' ? input.event.detail : {};
-      const trigger = { type: input.event['detail-type'] ?? 'event', id: input.event.id, time: input.event.time, detail };
-      const matches = input.targets.filter((t) => isObject(t) && ((typeof detail.name === 'string' && t.parameter === detail.name) ||
-        (typeof detail.EndpointName === 'string' && t.endpoint === detail.EndpointName)));
+      const ev = input.event;
+      const detail = ev.detail && typeof ev.detail === 'object' ? ev.detail : {};
+      const trigger = { type: ev['detail-type'] ?? 'event', id: ev.id, time: ev.time, detail };
+      const matches = input.targets
+        ? input.targets.filter((t) => isObject(t) && ((typeof detail.name === 'string' && t.parameter === detail.name) ||
+          (typeof detail.EndpointName === 'string' && t.endpoint === detail.EndpointName)))
+        : await discover(ctx, deadline, (fleet, d) => targetsOfEvent(fleet, ev, ctx, d));
       if (matches.length === 0) {
-        log('WARN', 'event matches no registered endpoint; ignored', { trigger });
+        log('INFO', 'the event concerns no endpoint this enforcer serves; ignored', { trigger });
       }
       return enforceAll(matches, trigger, ctx, deadline);
     }
@@ -109,6 +116,23 @@ async function route(event: unknown, ctx: EnforceContext, deadline: Deadline): P
   const text = safeJson(event);
   log('ERROR', 'unrecognised enforcer input; nothing enforced', { input: text });
   throw new Error(`unrecognised enforcer input: ${text}`);
+}
+
+/**
+ * Find the endpoints of the enforcer's fleet, within the read budget. A failure fails the invocation (it is
+ * retried, and the error alarm fires): no endpoint is enforced on a guess.
+ */
+async function discover(ctx: EnforceContext, deadline: Deadline, find: (fleet: Fleet, deadline: Deadline) => Promise<EnforcementTarget[]>): Promise<EnforcementTarget[]> {
+  const fleet = ctx.fleet ?? fleetFromEnv();
+  if (!fleet) {
+    throw new Error(`the enforcer has no ${EnforcerEnvironment.FOUNDATION} in its environment: it cannot tell which endpoints it serves`);
+  }
+  try {
+    return await find(fleet, deadline.child(ctx.bounds.readMs));
+  } catch (err) {
+    log('ERROR', `could not find the endpoints of foundation ${fleet.foundation}; nothing enforced, the invocation fails and is retried`, { foundation: fleet.foundation, error: err });
+    throw new Error(`discovery of the endpoints of foundation ${fleet.foundation} failed: ${errorText(err)}`);
+  }
 }
 
 /**
