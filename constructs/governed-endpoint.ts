@@ -19,7 +19,7 @@ import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 import { GovernedEndpointProps } from './governed-endpoint-props';
 import { KillSwitch } from './kill-switch';
-import { FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
+import { ENDPOINT_NAME_TAG, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
 import { GovernedEndpointAttributes, GovernedEndpointBase, IGovernedEndpoint, importGovernedEndpoint } from './governed-endpoint-base';
 
 export * from './governed-endpoint-props';
@@ -249,6 +249,8 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     this.cfnEndpoint.tags.setTag(KILL_SWITCH_PARAMETER_TAG, this.killSwitch.parameterName);
     // How the enforcer finds the endpoint: it serves every endpoint tagged with its foundation's name.
     this.cfnEndpoint.tags.setTag(FOUNDATION_TAG, this.killSwitch.foundationName);
+    // SageMaker lower-cases names in ARNs: the enforcer reads the name as written (its metrics' dimension) here.
+    this.cfnEndpoint.tags.setTag(ENDPOINT_NAME_TAG, this.endpointName);
     if (foundation !== undefined && !(foundation instanceof GovernanceFoundation)) {
       acknowledge(this.cfnEndpoint, ['AiGovernance-EndpointEvidenceSnapshot'],
         `The endpoint is served by the kill-switch enforcer of the imported foundation ${foundation.name}, deployed with that foundation: it may ` +

@@ -79,8 +79,15 @@ export function defaultKillSwitchParameterName(endpointName: string): string {
 /** The endpoint name a default parameter name was made from, or undefined for any other name. */
 export function endpointNameOfDefaultParameter(parameterName: string): string | undefined {
   const m = /^\/governed-endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/kill-switch$/.exec(parameterName);
-  return m?.[1];
+  // SageMaker endpoint names have at most 63 characters.
+  return m && m[1].length <= 63 ? m[1] : undefined;
 }
+
+/**
+ * Tag on a governed endpoint holding its name as written. SageMaker lower-cases names in the ARNs it reports, and the
+ * enforcer finds endpoints by ARN; the name as written is the `EndpointName` of its metrics.
+ */
+export const ENDPOINT_NAME_TAG = 'governance:endpoint-name';
 
 /** Tag on a governed endpoint naming the foundation whose enforcer (and monitor) serve it. */
 export const FOUNDATION_TAG = GovernanceTags.FOUNDATION;

@@ -136,7 +136,6 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer time bounds (%s)', (_vari
       ['null', null],
       ['a string', 'reconcile'],
       ['a number', 42],
-      ['a reconcile without targets', { kind: 'reconcile' }],
       ['a reconcile whose targets are not a list', { kind: 'reconcile', targets: { endpoint: 'x' } }],
       ['an event without the event', { kind: 'event', targets: [TARGET] }],
       ['an unknown kind', { kind: 'pause-everything', targets: [TARGET] }],

@@ -1,5 +1,5 @@
 import {
-  EnforcementTarget, EnforcerEnvironment, EnforcerInput, endpointNameOfDefaultParameter, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG,
+  ENDPOINT_NAME_TAG, EnforcementTarget, EnforcerEnvironment, EnforcerInput, endpointNameOfDefaultParameter, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG,
 } from '../../policy/kill-switch-protocol';
 import { Deadline } from '../shared/deadline';
 import { log } from '../shared/log';
@@ -45,7 +45,7 @@ export async function discoverTargets(fleet: Fleet, ctx: EnforceContext, deadlin
         continue;
       }
       const tags = new Map((mapping.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-      targets.push(targetOf(fleet, arn, tags.get(KILL_SWITCH_PARAMETER_TAG)));
+      targets.push(targetOf(fleet, arn, tags));
     }
     token = out.PaginationToken;
     if (!token) {
@@ -82,7 +82,7 @@ export async function targetsOfEvent(fleet: Fleet, event: NonNullable<EnforcerIn
     }
     const arn = `arn:${env.partition}:sagemaker:${env.region}:${env.account}:endpoint/${endpointName.toLowerCase()}`;
     const own = await ownTags(arn, ctx, deadline);
-    return own?.get(FOUNDATION_TAG) === fleet.foundation && own.get(KILL_SWITCH_PARAMETER_TAG) === parameter ? [targetOf(fleet, arn, parameter)] : [];
+    return own?.get(FOUNDATION_TAG) === fleet.foundation && own.get(KILL_SWITCH_PARAMETER_TAG) === parameter ? [targetOf(fleet, arn, own, endpointName)] : [];
   }
   if (typeof detail.EndpointName === 'string') {
     const env = arnParts(event);
@@ -92,7 +92,7 @@ export async function targetsOfEvent(fleet: Fleet, event: NonNullable<EnforcerIn
       throw new Error(`the endpoint state change of ${detail.EndpointName} carries neither the endpoint's ARN nor the account and region`);
     }
     const own = await ownTags(arn, ctx, deadline);
-    return own?.get(FOUNDATION_TAG) === fleet.foundation ? [targetOf(fleet, arn, own.get(KILL_SWITCH_PARAMETER_TAG))] : [];
+    return own?.get(FOUNDATION_TAG) === fleet.foundation ? [targetOf(fleet, arn, own, detail.EndpointName)] : [];
   }
   return [];
 }
@@ -112,9 +112,16 @@ async function ownTags(arn: string, ctx: EnforceContext, deadline: Deadline): Pr
   }
 }
 
-/** The enforcement target of an endpoint ARN: its name (from the ARN), parameter, and the fleet's bucket and topic. */
-function targetOf(fleet: Fleet, arn: string, parameter: string | undefined): EnforcementTarget {
-  return { endpoint: arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length), endpointArn: arn, parameter: parameter ?? '', bucket: fleet.bucket, topic: fleet.topic };
+/**
+ * The enforcement target of an endpoint: its name as written (its name tag, else the name the event gave, else the
+ * ARN's, which SageMaker lower-cases), its parameter (from its tag; '' when it has none: it then fails closed), and the
+ * fleet's bucket and topic.
+ */
+function targetOf(fleet: Fleet, arn: string, tags: Map<string, string>, name?: string): EnforcementTarget {
+  return {
+    endpoint: tags.get(ENDPOINT_NAME_TAG) || name || arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length),
+    endpointArn: arn, parameter: tags.get(KILL_SWITCH_PARAMETER_TAG) ?? '', bucket: fleet.bucket, topic: fleet.topic,
+  };
 }
 
 /** The partition, account and region of an event: from a resource ARN it names, else its own fields (partition `aws`). */
