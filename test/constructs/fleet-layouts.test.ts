@@ -1,6 +1,8 @@
 import { App, CfnElement, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { ExampleStack } from '../../bin/example-stack';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
+import type { IGovernanceFoundation } from '../../constructs/governance-foundation-ref';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { RiskTier } from '../../lib/policy/governance';
@@ -10,7 +12,7 @@ import { acknowledgements, compliancePacks, unacknowledgedFindings } from '../he
 const packs = () => [...compliancePacks(), new AiGovernanceChecks()];
 
 /** Two endpoints in `scope`, both on `foundation`. */
-function twoEndpoints(scope: Stack, foundation: GovernanceFoundation): void {
+function twoEndpoints(scope: Stack, foundation: IGovernanceFoundation): void {
   for (const name of ['Scoring', 'Triage']) {
     new GovernedEndpoint(scope, name, endpointProps({
       foundation,
@@ -46,10 +48,31 @@ function oneStack(): App {
   return app;
 }
 
+/** A foundation stack and eight endpoint stacks, two of which import the foundation by its published attributes (as another app would). */
+function eightStacks(): App {
+  const app = new App();
+  const platform = new Stack(app, 'Platform');
+  const foundation = new GovernanceFoundation(platform, 'GovernanceFoundation', { name: 'ml-platform' });
+  for (let i = 0; i < 8; i++) {
+    const stack = new Stack(app, `Team${i}`);
+    twoEndpoints(stack, i < 6 ? foundation : GovernanceFoundation.fromAttributes(stack, 'Platform', {
+      name: 'ml-platform', encryptionKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      evidenceBucketName: 'ml-platform-evidence', alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts', objectLockEnabled: true,
+    }));
+  }
+  return app;
+}
+
+/** The enforcer functions of every stack of `app`, nested stacks included. */
+function enforcerFunctions(app: App): string[] {
+  return app.node.findAll().filter((c) => c instanceof CfnFunction && /^Kill switch/.test(String(c.description))).map((c) => c.node.path);
+}
+
 const layouts: [string, () => App][] = [
   ['a foundation in its own stack passed to endpoints in two other stacks', foundationInItsOwnStack],
   ['two nested stacks of endpoints under the parent stack holding the foundation', nestedStacksUnderTheFoundation],
   ['one stack with its own foundation', oneStack],
+  ['a foundation stack and eight endpoint stacks, two of them in another app that imports it', eightStacks],
 ];
 
 describe.each(layouts)('GIVEN %s', (_name, build) => {
@@ -68,6 +91,10 @@ describe.each(layouts)('GIVEN %s', (_name, build) => {
 
   test('WHEN AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1 and AiGovernance review the whole app THEN there are zero unacknowledged findings', () => {
     expect(unacknowledgedFindings(build(), packs())).toEqual([]);
+  });
+
+  test('WHEN the app is built THEN it holds exactly one kill-switch enforcer function: its foundation\'s', () => {
+    expect(enforcerFunctions(build())).toEqual([expect.stringMatching(/GovernanceFoundation\/KillSwitchEnforcer\/Function\/Function\/Resource$/)]);
   });
 
   test('WHEN the app synthesizes THEN every wildcard-resource acknowledgement names a reference of its own stack, once', () => {
