@@ -11,11 +11,11 @@ import { WARNING_IDS } from './private/warnings';
  * ```
  */
 export class GovernanceTagKey {
-  /** The owner contact, on every resource of a governed endpoint: `governance:owner`. */
+  /** The owner contact, on every resource of a governed endpoint except its alarms: `governance:owner`. */
   public static readonly OWNER: string = GovernanceTags.OWNER;
-  /** What the model is for, on every resource of a governed endpoint: `governance:purpose`. */
+  /** What the model is for, on every resource of a governed endpoint except its alarms: `governance:purpose`. */
   public static readonly PURPOSE: string = GovernanceTags.PURPOSE;
-  /** The risk tier (`LOW`, `MEDIUM`, `HIGH`), on every resource of a governed endpoint: `governance:risk-tier`. */
+  /** The risk tier (`LOW`, `MEDIUM`, `HIGH`), on every resource of a governed endpoint except its alarms: `governance:risk-tier`. */
   public static readonly RISK_TIER: string = GovernanceTags.RISK_TIER;
   /** `PAUSED` on an endpoint while its kill switch is pulled; every invoke grant denies on it: `governance:kill-switch`. */
   public static readonly KILL_SWITCH: string = GovernanceTags.KILL_SWITCH;

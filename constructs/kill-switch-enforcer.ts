@@ -133,10 +133,13 @@ export class KillSwitchEnforcer extends Construct implements IKillSwitchEnforcer
     if (existing instanceof KillSwitchEnforcer) {
       return existing;
     }
-    return new KillSwitchEnforcer(stack, id, {
+    const enforcer = new KillSwitchEnforcer(stack, id, {
       foundationName: `${stack.stackName}.${id}`, encryptionKey: lookup.encryptionKey, evidenceBucket: lookup.evidenceBucket,
       alertTopic: lookup.alertTopic, vpc: lookup.vpc, vpcSubnets: lookup.vpcSubnets,
     });
+    // Inside a foundation, the foundation's tags apply.
+    Tags.of(enforcer).add(GovernanceTags.PURPOSE, 'kill-switch enforcement of governed model endpoints');
+    return enforcer;
   }
 
   /** An enforcer defined in another app (usually a foundation's), by the foundation name it serves. */
@@ -286,7 +289,6 @@ export class KillSwitchEnforcer extends Construct implements IKillSwitchEnforcer
       errors.addAlarmAction(new cw_actions.SnsAction(props.alertTopic));
     }
     this.errorAlarm = errors;
-    Tags.of(this).add(GovernanceTags.PURPOSE, 'kill-switch enforcement of governed model endpoints');
   }
 
   /** Errors of the enforcer function (Sum per 5 minutes): a pause that may not have been applied. */

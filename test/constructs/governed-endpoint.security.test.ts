@@ -128,10 +128,10 @@ describe('GIVEN a GovernedEndpoint with the required props only', () => {
       expect(pull.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:123456789012:repository/fraud-scoring']] });
     });
 
-    test('THEN it uses "*" resources only for ecr:GetAuthorizationToken and namespace-conditioned cloudwatch:PutMetricData', () => {
+    test('THEN it uses "*" resources only for ecr:GetAuthorizationToken, namespace-conditioned cloudwatch:PutMetricData and the enforcer\'s tag:GetResources', () => {
       const { template } = synthEndpoint();
       const star = allStatements(template).filter((s) => s.Effect === 'Allow' && asArray(s.Resource).includes('*'));
-      expect(star.map((s) => s.Action).sort()).toEqual(['cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken']);
+      expect(star.map((s) => s.Action).sort()).toEqual(['cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken', 'tag:GetResources']);
       expect(star.find((s) => s.Action === 'cloudwatch:PutMetricData').Condition).toEqual({
         StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', 'AWS/SageMaker'] },
       });

@@ -9,7 +9,7 @@ import { allStatements, asArray, endpointProps, newStack, synthEndpoint } from '
 
 describe('GIVEN a GovernedEndpoint with the required props only (HIGH tier unless a test says otherwise)', () => {
   describe('WHEN its tags are read', () => {
-    test('THEN every taggable resource it creates carries owner, purpose and risk tier tags', () => {
+    test('THEN every taggable resource it creates but its alarms carries owner, purpose and risk tier tags', () => {
       // GIVEN a HIGH-tier endpoint that is the only user of the stack's shared foundation
       const { stack, template } = synthEndpoint();
       // WHEN we look at every taggable L1 resource in the stack
@@ -23,7 +23,14 @@ describe('GIVEN a GovernedEndpoint with the required props only (HIGH tier unles
       // THEN each one has the three governance tags: the endpoint's own resources with its values,
       // the shared foundation with the same owner and tier and a purpose of its own
       expect(taggable.length).toBeGreaterThanOrEqual(8);
-      for (const c of taggable) {
+      // AND the endpoint's alarms carry none of them (their names carry the endpoint's)
+      const ownAlarms = stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) &&
+        c.cfnResourceType === 'AWS::CloudWatch::Alarm' && c.node.path.startsWith('TestStack/Scoring/'));
+      expect(ownAlarms).toHaveLength(8);
+      for (const c of ownAlarms) {
+        expect(Object.keys(tagsOf(c)).filter((k) => k.startsWith('governance:'))).toEqual([]);
+      }
+      for (const c of taggable.filter((t) => !ownAlarms.includes(t))) {
         const inEndpoint = c.node.path.startsWith('TestStack/Scoring/');
         expect({ path: c.node.path, tags: tagsOf(c) }).toEqual({
           path: c.node.path,
