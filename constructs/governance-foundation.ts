@@ -15,6 +15,7 @@ import { warnIfImportedKey } from './private/warnings';
 import { AlarmTopic } from './alarm-topic';
 import { EvidenceStore, ObjectLockMode } from './evidence-store';
 import { KillSwitchEnforcer, KillSwitchEnforcerOptions } from './kill-switch-enforcer';
+import type { IKillSwitchEnforcer } from './kill-switch-enforcer-ref';
 import type { GovernanceFoundationAttributes, GovernanceFoundationLookupOptions, IGovernanceFoundation } from './governance-foundation-ref';
 
 /** The kind of name `UniqueNames` keeps for foundations: the segment of their published parameters' names. */
@@ -160,7 +161,9 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
   /** The name the foundation publishes its references under (`<PARAMETER_PREFIX><name>/`) and tags its endpoints with. */
   public readonly name: string;
   /** The kill-switch enforcer of every endpoint that uses the foundation. */
-  public readonly killSwitchEnforcer: KillSwitchEnforcer;
+  public readonly killSwitchEnforcer: IKillSwitchEnforcer;
+  /** The same enforcer, as the construct (its function, role, alarm and metrics). */
+  public readonly enforcer: KillSwitchEnforcer;
 
   private readonly endpointGovernance: GovernanceProps[] = [];
 
@@ -248,13 +251,14 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
       objectLockMode: props.objectLockMode,
       expiration: props.evidenceExpiration,
     }, evidence);
-    this.killSwitchEnforcer = new KillSwitchEnforcer(this, 'KillSwitchEnforcer', {
+    this.enforcer = new KillSwitchEnforcer(this, 'KillSwitchEnforcer', {
       ...props.killSwitchEnforcer,
       foundationName: this.name,
       encryptionKey: this.encryptionKey,
       evidenceBucket: this.evidenceBucket,
       alertTopic: this.alertTopic,
     });
+    this.killSwitchEnforcer = this.enforcer;
     this.publish();
   }
 
@@ -281,7 +285,7 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
       evidenceBucketName: ['EvidenceBucketNameParameter', this.evidenceBucket.bucketName],
       objectLockEnabled: ['ObjectLockParameter', String(this.objectLockEnabled)],
       alertTopicArn: ['AlertTopicArnParameter', this.alertTopic.topicArn],
-      autoPauseTopicArn: ['AutoPauseTopicArnParameter', this.killSwitchEnforcer.autoPauseTopic.topicArn],
+      autoPauseTopicArn: ['AutoPauseTopicArnParameter', this.enforcer.autoPauseTopic!.topicArn],
     };
     for (const [attribute, [id, value]] of Object.entries(values)) {
       new ssm.StringParameter(this, id, {

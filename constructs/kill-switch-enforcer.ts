@@ -164,8 +164,8 @@ export class KillSwitchEnforcer extends Construct implements IKillSwitchEnforcer
   public readonly reconcileInterval: Duration;
   /** The foundation name the enforcer serves. */
   public readonly foundationName: string;
-  /** The topic alarms notify to pause endpoints. */
-  public readonly autoPauseTopic: sns.ITopic;
+  /** The topic alarms notify to pause endpoints (always set on an enforcer of this app). */
+  public readonly autoPauseTopic?: sns.ITopic;
   /** The alarm on enforcer errors (a pause that may not have been applied), notifying the alert topic when there is one. */
   public readonly errorAlarm: cloudwatch.IAlarm;
 

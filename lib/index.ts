@@ -9,6 +9,7 @@
 // The endpoint and what it is made of.
 export { GovernedEndpoint } from '../constructs/governed-endpoint';
 export type { DataCaptureOptions, GovernedEndpointProps } from '../constructs/governed-endpoint-props';
+export { GovernedEndpointBase } from '../constructs/governed-endpoint-base';
 export type { GovernedEndpointAttributes, IGovernedEndpoint } from '../constructs/governed-endpoint-base';
 export { ModelArtifact, ModelImage, ModelSource } from '../constructs/model-source';
 export type { ArtifactModelOptions, ModelPackageOptions } from '../constructs/model-source';

@@ -17,7 +17,7 @@ const ENTRY = path.resolve(__dirname, '..', 'lib', 'index.ts');
 const PUBLIC_CLASSES = [
   'AiGovernanceChecks', 'AlarmTopic', 'ApprovalGate', 'Capacity', 'DeploymentPolicy', 'EndpointAlarms', 'EndpointAutoScaling',
   'EndpointDashboard', 'EvidenceStore', 'GovernanceDashboard', 'GovernanceFoundation', 'GovernanceReport', 'GovernanceTagKey', 'GovernanceWarning',
-  'GovernedEndpoint', 'GovernedFunction', 'KillSwitch', 'KillSwitchEnforcer', 'ModelArtifact', 'ModelExecutionRole', 'ModelImage', 'ModelSource',
+  'GovernedEndpoint', 'GovernedEndpointBase', 'GovernedFunction', 'KillSwitch', 'KillSwitchEnforcer', 'ModelArtifact', 'ModelExecutionRole', 'ModelImage', 'ModelSource',
 ];
 const PUBLIC_ENUMS = ['CapacityType', 'DeploymentStrategy', 'KillSwitchState', 'ObjectLockMode', 'RiskTier'];
 const PUBLIC_INTERFACES = [
