@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -27,7 +28,17 @@ export const CLI_REQUEST_TIMEOUT_MS = 15_000;
  * endpoint gets an error to act on, never a command that hangs.
  */
 export function createClients(target: AwsTarget): CliClients {
-  const config = {
+  const config = clientConfig(target);
+  return { sagemaker: new SageMakerClient(config), ssm: new SSMClient(config), cloudwatch: new CloudWatchClient(config) };
+}
+
+/** An S3 client with the same credential chain and timeouts as {@link createClients} (`review` reads the monitoring reports). */
+export function createS3Client(target: AwsTarget): S3Client {
+  return new S3Client(clientConfig(target));
+}
+
+function clientConfig(target: AwsTarget) {
+  return {
     region: target.region,
     profile: target.profile,
     requestHandler: {
@@ -37,7 +48,6 @@ export function createClients(target: AwsTarget): CliClients {
       socketTimeout: CLI_REQUEST_TIMEOUT_MS,
     },
   };
-  return { sagemaker: new SageMakerClient(config), ssm: new SSMClient(config), cloudwatch: new CloudWatchClient(config) };
 }
 
 /** How a command that polls until something happens reports progress, waits and tells the time (injectable for tests). */

@@ -6,6 +6,7 @@
 import { createColors } from 'picocolors';
 import { KillSwitchState } from '../policy/kill-switch-protocol';
 import { CliError } from './errors';
+import { ReviewReport } from './review';
 import { StatusReport } from './status';
 import { SwitchResult } from './switch';
 import { WatchResult } from './watch';
@@ -86,4 +87,14 @@ export function formatWatch(r: WatchResult, c: Colors): string {
 /** One line of `watch`'s progress, stamped with the time it was seen. */
 export function formatWatchLine(at: number, line: string): string {
   return `${new Date(at).toISOString()}  ${line}`;
+}
+
+/**
+ * The human form of `review`: the same text as the owner's review reminder, after a line saying whether the endpoint
+ * is monitored and, when parts could not be read, how many (their list ends the text).
+ */
+export function formatReview(r: ReviewReport, c: Colors): string {
+  const monitoring = r.monitored ? `monitored (${r.monitoringConfigParameter})` : c.yellow('not monitored');
+  const missing = r.facts.unavailable.length > 0 ? `; ${c.yellow(`${r.facts.unavailable.length} part(s) could not be read`)}` : '';
+  return `${c.bold(r.endpoint)}  ${monitoring}${missing}\n\n${r.summary.text}`;
 }

@@ -1,25 +1,27 @@
 /**
  * `lib/cli`: the `governed-endpoint` operator CLI (status, pause and resume with the kill switch, follow a
- * rollout). Its entry is `bin/cli.ts`, the package's `governed-endpoint` binary; it talks to AWS through the
- * SDK's clients on the standard credential chain.
+ * rollout, the scheduled-review summary). Its entry is `bin/cli.ts`, the package's `governed-endpoint` binary;
+ * it talks to AWS through the SDK's clients on the standard credential chain.
  *
  * It may import `lib/policy` (the kill-switch runtime protocol it shares with the enforcer: tag keys,
  * parameter values, the deployment marker) and its own files; never aws-cdk-lib, the constructs, the nag
  * pack or the report.
  *
  * - main.ts (this file): the wiring: commands and options (commander), the surroundings (`CliDeps`), exit codes;
- * - status.ts, switch.ts, watch.ts: what each command does; endpoint.ts, aws.ts: the AWS reads they share;
+ * - status.ts, switch.ts, watch.ts, review.ts: what each command does; endpoint.ts, aws.ts: the AWS reads they share;
  * - errors.ts: exit codes and the messages of known AWS errors;
  * - format.ts: the text printed (human, coloured, JSON); output.ts: where it goes (stdout, stderr, spinner).
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KillSwitchState } from '../policy/kill-switch-protocol';
-import { AwsTarget, CliClients, createClients } from './aws';
+import { AwsTarget, CliClients, createClients, createS3Client } from './aws';
 import { classify, EXIT_CODE_HELP, ExitCode } from './errors';
-import { formatStatus, formatSwitch, formatWatch, formatWatchLine } from './format';
+import { formatReview, formatStatus, formatSwitch, formatWatch, formatWatchLine } from './format';
 import { Output, Terminal } from './output';
+import { review } from './review';
 import { status } from './status';
 import { flip } from './switch';
 import { watch } from './watch';
@@ -28,6 +30,8 @@ import { watch } from './watch';
 export interface CliDeps extends Terminal {
   /** AWS clients for a region and profile. */
   readonly clients: (target: AwsTarget) => CliClients;
+  /** An S3 client for a region and profile (`review` reads the monitoring reports). */
+  readonly s3: (target: AwsTarget) => S3Client;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
 }
@@ -42,6 +46,7 @@ interface GlobalOptions {
 export function defaultDeps(): CliDeps {
   return {
     clients: createClients,
+    s3: createS3Client,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     interactive: !!process.stderr.isTTY,
@@ -75,7 +80,7 @@ export async function run(argv: string[], overrides: Partial<CliDeps> = {}): Pro
 
 function buildProgram(deps: CliDeps): Command {
   const program = new Command('governed-endpoint')
-    .description('Operate governed SageMaker endpoints: status, pause and resume with the kill switch, follow a rollout.\n' +
+    .description('Operate governed SageMaker endpoints: status, pause and resume with the kill switch, follow a rollout, review.\n' +
       'Uses the standard AWS credential chain (environment, SSO, profiles, instance roles).')
     .version(packageVersion(), '-V, --version')
     .option('--region <region>', 'AWS region (default: AWS_REGION or the profile\'s region)')
@@ -145,6 +150,18 @@ function buildProgram(deps: CliDeps): Command {
         sleep: deps.sleep, now: deps.now,
       });
       out.result(result, formatWatch(result, out.colors));
+    });
+
+  program.command('review')
+    .description('the scheduled-review summary the owner receives: owner, purpose, tier, alarms in ALARM, pauses in the review period, ' +
+      'drift trend from the monitoring reports (parts that cannot be read are listed, not left out)')
+    .argument('<endpoint>', 'endpoint name')
+    .action(async (endpoint: string, _opts, cmd: Command) => {
+      const o = globals(cmd);
+      const out = outputOf(o);
+      const target = { region: o.region, profile: o.profile };
+      const report = await review({ ...deps.clients(target), s3: deps.s3(target) }, endpoint, { region: o.region, now: deps.now });
+      out.result(report, formatReview(report, out.colors));
     });
   return program;
 }

@@ -20,7 +20,7 @@ import { AlertKind, notify } from './notify';
 import { joinLabels, qualityMetrics } from './quality';
 import { emitFailureMetrics, emitWindowMetrics, reportKey, Schedule, writeReport } from './report';
 import { gatherReviewFacts, reviewDue } from './review';
-import { reviewSummary } from './review-summary';
+import { reviewSummary } from '../../policy/review-summary';
 import { Observation, QualityMetrics, WindowAnalysis } from './types';
 import { alignedWindow, sampleWindow, shiftWindow, windowDue, WindowSample } from './window';
 

@@ -30,9 +30,9 @@ import { emitFailureMetrics } from './report';
 /** The bundled SDK classes (and the client factory), so tests mock exactly what the function runs. */
 export { sdk };
 export { DEFAULT_BOUNDS };
-export { reviewSummary } from './review-summary';
+export { reviewSummary } from '../../policy/review-summary';
 export type { Bounds, MonitorContext, Outcome };
-export type { ReviewFacts, ReviewSummary } from './review-summary';
+export type { ReviewFacts, ReviewSummary } from '../../policy/review-summary';
 
 /** The monitor's answer: what it did per endpoint. */
 export interface HandlerResult {

@@ -9,7 +9,7 @@ import { Deadline, eachBounded } from '../shared/deadline';
 import { errorText } from '../shared/log';
 import { DescribeAlarmsCommand, GetParameterHistoryCommand } from './aws';
 import { allPages, call, MonitorContext } from './context';
-import { ReviewAlarm, ReviewDriftPoint, ReviewFacts, ReviewPause } from './review-summary';
+import { ReviewAlarm, ReviewDriftPoint, ReviewFacts, ReviewPause } from '../../policy/review-summary';
 import { listObjects, readText } from './window';
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@
  * (alarms in ALARM, pauses from the kill-switch history, the drift trend from the reports).
  */
 import { reviewDue } from '../../../lib/handlers/model-monitor/review';
-import { ReviewFacts, reviewSummary } from '../../../lib/handlers/model-monitor/review-summary';
+import { ReviewFacts, reviewSummary } from '../../../lib/policy/review-summary';
 import { BUCKET, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, MonitorModule, SimulatedAccount, TOPIC } from './fixture';
 
 const at = (iso: string) => new Date(iso);
