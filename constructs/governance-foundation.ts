@@ -15,6 +15,7 @@ import { warnIfImportedKey } from './private/warnings';
 import { AlarmTopic } from './alarm-topic';
 import { EvidenceStore, ObjectLockMode } from './evidence-store';
 import { KillSwitchEnforcer, KillSwitchEnforcerOptions } from './kill-switch-enforcer';
+import { ModelMonitor, ModelMonitorOptions } from './model-monitor';
 import type { IKillSwitchEnforcer } from './kill-switch-enforcer-ref';
 import type { GovernanceFoundationAttributes, GovernanceFoundationLookupOptions, IGovernanceFoundation } from './governance-foundation-ref';
 
@@ -86,6 +87,13 @@ export interface GovernanceFoundationProps {
    * @default - reconcile every 5 minutes, not in a VPC, reserved concurrency 5, logs kept a year
    */
   readonly killSwitchEnforcer?: KillSwitchEnforcerOptions;
+
+  /**
+   * How the foundation's model monitor runs (VPC, concurrency, log retention). One monitor serves every monitored
+   * endpoint tagged with the foundation's name, in any stack or app.
+   * @default - not in a VPC, reserved concurrency 2, logs kept a year
+   */
+  readonly modelMonitor?: ModelMonitorOptions;
 }
 
 /**
@@ -164,6 +172,8 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
   public readonly killSwitchEnforcer: IKillSwitchEnforcer;
   /** The same enforcer, as the construct (its function, role, alarm and metrics). */
   public readonly enforcer: KillSwitchEnforcer;
+  /** The model monitor serving the foundation's monitored endpoints (drift, quality, hypercare, reviews). */
+  public readonly modelMonitor: ModelMonitor;
 
   private readonly endpointGovernance: GovernanceProps[] = [];
 
@@ -259,6 +269,13 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
       alertTopic: this.alertTopic,
     });
     this.killSwitchEnforcer = this.enforcer;
+    this.modelMonitor = new ModelMonitor(this, 'ModelMonitor', {
+      ...props.modelMonitor,
+      foundationName: this.name,
+      encryptionKey: this.encryptionKey,
+      evidenceBucket: this.evidenceBucket,
+      alertTopic: this.alertTopic,
+    });
     this.publish();
   }
 

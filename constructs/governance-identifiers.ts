@@ -1,5 +1,6 @@
 import { GovernanceTags } from '../lib/policy/governance';
-import { KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
+import { ENDPOINT_NAME_TAG, FOUNDATION_TAG, KILL_SWITCH_ENFORCER_ROLE_TAG, KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
+import { MONITORING_CONFIG_TAG } from '../lib/policy/monitoring-protocol';
 import { WARNING_IDS } from './private/warnings';
 
 /**
@@ -21,6 +22,14 @@ export class GovernanceTagKey {
   public static readonly KILL_SWITCH: string = GovernanceTags.KILL_SWITCH;
   /** On the endpoint, naming its kill-switch parameter: `governance:kill-switch-parameter`. */
   public static readonly KILL_SWITCH_PARAMETER: string = KILL_SWITCH_PARAMETER_TAG;
+  /** On the endpoint (and its kill-switch parameter), naming the foundation whose enforcer and monitor serve it: `governance:foundation`. */
+  public static readonly FOUNDATION: string = FOUNDATION_TAG;
+  /** On the endpoint, its name as written (SageMaker lower-cases names in ARNs): `governance:endpoint-name`. */
+  public static readonly ENDPOINT_NAME: string = ENDPOINT_NAME_TAG;
+  /** On a monitored endpoint, naming the SSM parameter that holds its monitoring configuration: `governance:monitoring-config`. */
+  public static readonly MONITORING_CONFIG: string = MONITORING_CONFIG_TAG;
+  /** On the endpoint, the days between review reminders to its owner: `governance:review-every-days`. */
+  public static readonly REVIEW_EVERY_DAYS: string = GovernanceTags.REVIEW_EVERY_DAYS;
   /**
    * `true` on the kill-switch enforcer's role. An SCP can let only principals carrying it change the
    * `governance:kill-switch` tag: `governance:kill-switch-enforcer`.

@@ -10,6 +10,7 @@ import { EndpointAlarmsOptions } from './endpoint-alarms';
 import { AutoScalingOptions } from './endpoint-autoscaling';
 import type { IGovernanceFoundation } from './governance-foundation-ref';
 import { KillSwitchOptions } from './kill-switch';
+import { MonitoringOptions } from './monitoring-options';
 
 /**
  * Inference data capture settings.
@@ -161,6 +162,15 @@ export interface GovernedEndpointProps {
    * @default - parameter `/governed-endpoint/<endpointName>/kill-switch`, no auto-pause, the stack's shared enforcer
    */
   readonly killSwitch?: KillSwitchOptions;
+
+  /**
+   * Model monitoring: the foundation's model monitor compares a bounded sample of the endpoint's data capture with a
+   * baseline every window (feature and prediction drift, invalid records; model quality with ground truth), and alarms
+   * on the alert topic say when the model drifts or the monitor goes silent. Required for HIGH tier: declare the
+   * features, or record why the endpoint is not monitored with `{ riskAcceptance }` alone.
+   * @default - not monitored (accepted for LOW and MEDIUM tier)
+   */
+  readonly monitoring?: MonitoringOptions;
 
   /**
    * Alarms (each with an action on the alert topic) and the dashboard. Bring-your-own `executionRole`s need

@@ -19,6 +19,8 @@ import { ModelExecutionRole } from './execution-role';
 import { GovernanceFoundation } from './governance-foundation';
 import { GovernedEndpointProps } from './governed-endpoint-props';
 import { KillSwitch } from './kill-switch';
+import { EndpointMonitoring } from './endpoint-monitoring';
+import { MONITORING_CONFIG_TAG } from '../lib/policy/monitoring-protocol';
 import { ENDPOINT_NAME_TAG, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../lib/policy/kill-switch-protocol';
 import { GovernedEndpointAttributes, GovernedEndpointBase, IGovernedEndpoint, importGovernedEndpoint } from './governed-endpoint-base';
 
@@ -74,6 +76,8 @@ export class GovernedEndpoint extends GovernedEndpointBase {
   public readonly autoScaling?: EndpointAutoScaling;
   /** The kill switch: the SSM parameter operators flip to pause the endpoint, and its enforcement. */
   public readonly killSwitch: KillSwitch;
+  /** Model monitoring: the configuration the foundation's monitor reads and the drift, quality and monitor alarms, when monitored. */
+  public readonly monitoring?: EndpointMonitoring;
 
   constructor(scope: Construct, id: string, props: GovernedEndpointProps) {
     super(scope, id);
@@ -251,6 +255,8 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     this.cfnEndpoint.tags.setTag(FOUNDATION_TAG, this.killSwitch.foundationName);
     // SageMaker lower-cases names in ARNs: the enforcer reads the name as written (its metrics' dimension) here.
     this.cfnEndpoint.tags.setTag(ENDPOINT_NAME_TAG, this.endpointName);
+    // The foundation's model monitor reads the parameter's history (pauses, for reviews) only on parameters tagged so.
+    Tags.of(this.killSwitch.parameter).add(FOUNDATION_TAG, this.killSwitch.foundationName);
     if (foundation !== undefined && !(foundation instanceof GovernanceFoundation)) {
       acknowledge(this.cfnEndpoint, ['AiGovernance-EndpointEvidenceSnapshot'],
         `The endpoint is served by the kill-switch enforcer of the imported foundation ${foundation.name}, deployed with that foundation: it may ` +
@@ -258,6 +264,29 @@ export class GovernedEndpoint extends GovernedEndpointBase {
     }
     this.alarms.dashboard?.addKillSwitch(this.killSwitch);
     this.alarms.stackDashboard?.addKillSwitch(this.killSwitch);
+
+    // The review interval the foundation's monitor reminds the owner of, and the AiGovernance pack reads.
+    this.cfnEndpoint.tags.setTag(GovernanceTags.REVIEW_EVERY_DAYS, String(settings.reviewEveryDays));
+    if (settings.monitoring.settings) {
+      this.monitoring = EndpointMonitoring._fromResolved(this, 'Monitoring', {
+        options: props.monitoring!,
+        endpointName: this.endpointName,
+        variantName: this.variantName,
+        governance: props.governance,
+        samplingPercentage,
+        evidenceBucket: this.evidenceBucket,
+        encryptionKey: this.encryptionKey,
+        alertTopic: this.alarms.alertTopic,
+        foundationName: this.killSwitch.foundationName,
+        killSwitchParameterName: this.killSwitch.parameterName,
+        killSwitch: this.killSwitch,
+      }, settings.monitoring.settings, settings.reviewEveryDays);
+      // How the monitor finds the endpoint's configuration.
+      this.cfnEndpoint.tags.setTag(MONITORING_CONFIG_TAG, this.monitoring.parameterName);
+    } else if (settings.monitoring.riskAcceptance !== undefined) {
+      acknowledge(this.cfnEndpoint, ['AiGovernance-EndpointModelMonitoring'],
+        `Not monitored for a ${tier} tier endpoint (owner ${props.governance.owner}): ${settings.monitoring.riskAcceptance}`);
+    }
 
     // On every resource of the endpoint but its alarms: their names carry the endpoint's, and three tags on each of
     // 8 alarms were a tenth of an endpoint's template.

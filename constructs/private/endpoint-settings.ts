@@ -8,6 +8,8 @@ import { EndpointAlarms, ResolvedAlarms } from '../endpoint-alarms';
 import { EndpointAutoScaling, ResolvedAutoScaling } from '../endpoint-autoscaling';
 import type { GovernedEndpointProps } from '../governed-endpoint-props';
 import { KillSwitch, ResolvedKillSwitch } from '../kill-switch';
+import { EndpointMonitoring } from '../endpoint-monitoring';
+import type { MonitoringDecision } from './monitoring-settings';
 import { RiskTier, tierFloors } from '../../lib/policy/governance';
 import { isProductionVariantInstanceType, suggestInstanceType } from '../../lib/policy/instance-types';
 import { AWS_LIMIT_SOURCES, INSTANCE_COUNT, PRODUCTION_VARIANT_INSTANCE_TYPES, SAGEMAKER_NAME, SAGEMAKER_VPC } from '../../lib/policy/aws-limits';
@@ -32,6 +34,8 @@ export interface EndpointSettings {
   readonly alarms: ResolvedAlarms;
   readonly autoScaling?: ResolvedAutoScaling;
   readonly killSwitch: ResolvedKillSwitch;
+  readonly monitoring: MonitoringDecision;
+  readonly reviewEveryDays: number;
 }
 
 /**
@@ -101,6 +105,10 @@ export function resolveEndpointProps(scope: Construct, props: GovernedEndpointPr
   const killSwitch = KillSwitch._resolve(v, 'killSwitch', props.killSwitch ?? {}, {
     endpointName: endpointNameOk && taken === undefined ? endpointName : undefined, scope, path: `${scope.node.path}/KillSwitch`, taggedOnEndpoint: true,
   });
+  const monitoring = EndpointMonitoring._resolve(v, 'monitoring', props.monitoring, {
+    endpointName: endpointNameOk && taken === undefined ? endpointName : undefined, tier: known.tier, samplingPercentage,
+  });
+  const reviewEveryDays = EndpointMonitoring._resolveReviewEvery(v, 'governance', props.governance, known.tier);
   v.throwIfInvalid();
   if (key !== undefined) {
     UniqueNames.claim(ENDPOINT_NAMES, scope, key, scope.node.path);
@@ -108,7 +116,7 @@ export function resolveEndpointProps(scope: Construct, props: GovernedEndpointPr
   // Past the throw, the tier is valid, so the deployment policy and its settings exist.
   return {
     endpointName, tier, instanceType, instanceCount, samplingPercentage, retention, variantName,
-    deployment: deployment!, deploymentSettings: deploymentSettings!, alarms, autoScaling, killSwitch,
+    deployment: deployment!, deploymentSettings: deploymentSettings!, alarms, autoScaling, killSwitch, monitoring, reviewEveryDays,
   };
 }
 

@@ -141,6 +141,19 @@ export const CONTROLS: readonly ControlDefinition[] = [
     references: [ref(Framework.EU_AI_ACT, 'Art. 73(6)')],
     rules: ['EndpointEvidenceSnapshot'],
   },
+  {
+    id: 'MODEL-MONITORING',
+    requirement: 'a scheduled check of captured inputs and predictions against a baseline (the monitoring-config parameter the endpoint is tagged with, ' +
+      'or a SageMaker MonitoringSchedule on the endpoint); required for HIGH unless a risk acceptance is recorded',
+    references: [ref(Framework.NIST_AI_RMF, 'MEASURE 2.4', 'MANAGE 4.1'), ref(Framework.EU_AI_ACT, 'Art. 72')],
+    rules: ['EndpointModelMonitoring'],
+  },
+  {
+    id: 'SCHEDULED-REVIEW',
+    requirement: "a review interval tag within the tier's longest interval, and a sender of the reminders (the foundation's monitor, or a schedule of the app naming the endpoint)",
+    references: [ref(Framework.NIST_AI_RMF, 'GOVERN 1.5', 'MANAGE 4.1'), ref(Framework.EU_AI_ACT, 'Art. 72')],
+    rules: ['EndpointScheduledReview'],
+  },
 ];
 
 /** References as one line of text: `NIST AI RMF GOVERN 2.1; EU AI Act Art. 26(2)`. */

@@ -24,6 +24,14 @@ export interface GovernanceProps {
 
   /** Risk tier; becomes the `governance:risk-tier` tag and sets the control floors. */
   readonly riskTier: RiskTier;
+
+  /**
+   * Days between scheduled reviews: the owner receives a review reminder (owner, purpose, tier, alarms in ALARM,
+   * pauses since the last review, drift trend) on the alert topic this often. A whole number of days from 1 to the
+   * tier's longest interval (HIGH 90, MEDIUM 180, LOW 365). Becomes the `governance:review-every-days` tag.
+   * @default - the tier's longest interval: HIGH 90, MEDIUM 180, LOW 365
+   */
+  readonly reviewEveryDays?: number;
 }
 
 /** Tag keys the library writes and its nag pack reads. */
@@ -34,6 +42,8 @@ export const GovernanceTags = {
   KILL_SWITCH: 'governance:kill-switch',
   /** On an endpoint (and its kill-switch parameter): the name of the foundation whose enforcer and monitor serve it. */
   FOUNDATION: 'governance:foundation',
+  /** On an endpoint: days between its scheduled reviews (a whole number), which its foundation's monitor reminds the owner of. */
+  REVIEW_EVERY_DAYS: 'governance:review-every-days',
 } as const;
 
 /** The risk tiers, from the lowest to the highest. */
@@ -63,6 +73,12 @@ export interface TierFloors {
   readonly objectLockRequired: boolean;
   /** Whether a Model Registry model must pass the deploy-time approval gate (no opt-out with a reason). */
   readonly approvalGateRequired: boolean;
+  /** Whether the model must be monitored (drift of inputs and predictions) unless a risk acceptance is recorded. */
+  readonly monitoringRequired: boolean;
+  /** Hours of hypercare (monitoring at a short interval) after each deployment, when monitoring gives none. */
+  readonly defaultHypercareHours: number;
+  /** Longest interval between scheduled reviews, in days; also the interval when the user gives none. */
+  readonly reviewIntervalDays: number;
 }
 
 /**
@@ -79,6 +95,9 @@ export const TIER_FLOORS: { readonly [tier in RiskTier]: TierFloors } = {
     allAtOnceRollout: true,
     objectLockRequired: false,
     approvalGateRequired: false,
+    monitoringRequired: false,
+    defaultHypercareHours: 24,
+    reviewIntervalDays: 365,
   },
   [RiskTier.MEDIUM]: {
     minimumInstanceCount: 2,
@@ -89,6 +108,9 @@ export const TIER_FLOORS: { readonly [tier in RiskTier]: TierFloors } = {
     allAtOnceRollout: false,
     objectLockRequired: false,
     approvalGateRequired: false,
+    monitoringRequired: false,
+    defaultHypercareHours: 72,
+    reviewIntervalDays: 180,
   },
   [RiskTier.HIGH]: {
     minimumInstanceCount: 2,
@@ -99,6 +121,9 @@ export const TIER_FLOORS: { readonly [tier in RiskTier]: TierFloors } = {
     allAtOnceRollout: false,
     objectLockRequired: true,
     approvalGateRequired: true,
+    monitoringRequired: true,
+    defaultHypercareHours: 168,
+    reviewIntervalDays: 90,
   },
 };
 
@@ -131,6 +156,11 @@ export function defaultSamplingPercentage(tier: RiskTier): number {
  */
 export function minimumSamplingPercentage(tier: RiskTier): number {
   return TIER_FLOORS[tier].minimumSamplingPercentage;
+}
+
+/** Longest interval between scheduled reviews of a tier, in days (and the default). */
+export function reviewIntervalDays(tier: RiskTier): number {
+  return TIER_FLOORS[tier].reviewIntervalDays;
 }
 
 /** Shortest log retention of a tier, in days. */

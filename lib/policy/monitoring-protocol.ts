@@ -202,3 +202,12 @@ export const MODEL_MONITOR_TIMEOUT_SECONDS = 300;
 
 /** The monitor function's memory: one window's bounded sample and its statistics fit with room to spare. */
 export const MODEL_MONITOR_MEMORY_MB = 1024;
+
+/**
+ * Environment variables of the monitor function: the foundation's alert topic (for notices about endpoints without a
+ * monitoring configuration, such as review reminders of unmonitored endpoints) and evidence bucket.
+ */
+export const MonitorEnvironment = {
+  ALERT_TOPIC_ARN: 'ALERT_TOPIC_ARN',
+  EVIDENCE_BUCKET: 'EVIDENCE_BUCKET',
+} as const;

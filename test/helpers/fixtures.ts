@@ -1,3 +1,4 @@
+import { FeatureKind } from '../../constructs/monitoring-options';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
@@ -12,6 +13,7 @@ export function endpointProps(overrides: Partial<GovernedEndpointProps> = {}): G
   return {
     model: ModelSource.fromArtifact({ image: ModelImage.fromUri(IMAGE_URI), artifact: ModelArtifact.fromS3Url(ARTIFACT_URL) }),
     governance: { owner: 'fraud-ml@example.com', purpose: 'card fraud scoring', riskTier: RiskTier.HIGH },
+    monitoring: { features: [{ name: 'amount', kind: FeatureKind.NUMERIC, csvIndex: 0 }] },
     ...overrides,
   };
 }

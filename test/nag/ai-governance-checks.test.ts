@@ -36,7 +36,9 @@ describe('GIVEN the AiGovernance pack', () => {
       'AiGovernance-EndpointEvidenceSnapshot',
       'AiGovernance-EndpointKillSwitch',
       'AiGovernance-EndpointLogGroupRetained',
+      'AiGovernance-EndpointModelMonitoring',
       'AiGovernance-EndpointOwnership',
+      'AiGovernance-EndpointScheduledReview',
       'AiGovernance-EndpointStagedRollout',
       'AiGovernance-EvidenceBucketEncrypted',
       'AiGovernance-EvidenceBucketImmutable',
@@ -71,10 +73,10 @@ describe('GIVEN the AiGovernance pack', () => {
     const findings = governanceFindings(stack);
     // THEN each missing control is reported once, on the resource that lacks it
     expect(rulesOn(findings, endpoint)).toEqual(['EndpointAlarms', 'EndpointAutoRollback', 'EndpointEvidenceSnapshot', 'EndpointKillSwitch',
-      'EndpointLogGroupRetained', 'EndpointOwnership', 'EndpointStagedRollout']);
+      'EndpointLogGroupRetained', 'EndpointModelMonitoring', 'EndpointOwnership', 'EndpointScheduledReview', 'EndpointStagedRollout']);
     expect(rulesOn(findings, config)).toEqual(['EndpointConfigDataCapture', 'EndpointConfigInstanceCount', 'EndpointConfigVolumeKms']);
     expect(rulesOn(findings, model)).toEqual(['ModelExecutionRoleLeastPrivilege', 'ModelNetworkIsolation']);
-    expect(findings).toHaveLength(12);
+    expect(findings).toHaveLength(14);
     // AND network isolation is the only warning
     expect(findings.filter((f) => f.severity === 'warning').map((f) => f.rule)).toEqual(['ModelNetworkIsolation']);
     // AND every message tells the user what to add or set
@@ -91,6 +93,8 @@ describe('GIVEN the AiGovernance pack', () => {
     expect(messages.EndpointAlarms).toContain('add alarms on its AWS/SageMaker metrics');
     expect(messages.EndpointLogGroupRetained).toContain("add an AWS::Logs::LogGroup named '/aws/sagemaker/Endpoints/<EndpointName>'");
     expect(messages.EndpointEvidenceSnapshot).toContain('allow one role');
+    expect(messages.EndpointModelMonitoring).toContain("tag the endpoint 'governance:monitoring-config'");
+    expect(messages.EndpointScheduledReview).toContain("tag it 'governance:review-every-days'");
   });
 
   test('WHEN it reports a finding THEN the message ends with the references of the controls its rule judges, from the catalogue', () => {
@@ -198,9 +202,10 @@ describe('GIVEN the AiGovernance pack', () => {
       });
       // WHEN the pack runs
       const findings = governanceFindings(stack);
-      // THEN no rule throws; imports the pack cannot follow are not judged (the endpoint has no name for its log group)
+      // THEN no rule throws; imports the pack cannot follow are not judged (the endpoint has no name for its log group,
+      // no model monitoring and no review interval)
       expect(threw(findings)).toEqual([]);
-      expect(rulesOn(findings, endpoint)).toEqual(['EndpointLogGroupRetained']);
+      expect(rulesOn(findings, endpoint)).toEqual(['EndpointLogGroupRetained', 'EndpointModelMonitoring', 'EndpointScheduledReview']);
       expect(rulesOn(findings, model)).toEqual(['ModelNetworkIsolation']);
     });
 
@@ -223,9 +228,9 @@ describe('GIVEN the AiGovernance pack', () => {
       // WHEN the pack runs over the serving stack only
       const findings = governanceFindings(serving);
       // THEN the alarm in the other stack counts for rollback and watching, and nothing throws (the endpoint has no log
-      // group or snapshot principal, which this test does not add)
+      // group, snapshot principal, monitoring or review interval, which this test does not add)
       expect(threw(findings)).toEqual([]);
-      expect(rulesOn(findings, endpoint)).toEqual(['EndpointEvidenceSnapshot', 'EndpointLogGroupRetained']);
+      expect(rulesOn(findings, endpoint)).toEqual(['EndpointEvidenceSnapshot', 'EndpointLogGroupRetained', 'EndpointModelMonitoring', 'EndpointScheduledReview']);
     });
   });
 });

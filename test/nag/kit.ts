@@ -165,7 +165,8 @@ export const GOVERNED_ENDPOINT_NAME = 'fraud-scoring';
  * A plain L1 endpoint governed in every control, built without the library: tags, a narrow execution role, network
  * isolation, two instances, volume key, data capture into an evidence bucket of the app (KMS, versioned, TLS-only,
  * private, access-logged, Object Lock, retained), a rollout with a rollback alarm that notifies, the endpoint's log
- * group (KMS, one year, retained), a kill-switch parameter, and a role that may snapshot the endpoint into evidence.
+ * group (KMS, one year, retained), a kill-switch parameter, a role that may snapshot the endpoint into evidence, a
+ * monitoring-configuration parameter and a review interval (both named by tags; the parameter also sends the reviews).
  */
 export function governedL1Endpoint(scope: Construct, tier = 'HIGH') {
   const key = new kms.Key(scope, 'GovernanceKey', { enableKeyRotation: true });
@@ -187,11 +188,18 @@ export function governedL1Endpoint(scope: Construct, tier = 'HIGH') {
     statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::artifacts/model.tar.gz'] })],
   });
   const parameter = killSwitchParameter(scope, 'KillSwitch', `/governed-endpoint/${GOVERNED_ENDPOINT_NAME}/kill-switch`);
+  const monitoringConfig = new ssm.StringParameter(scope, 'MonitoringConfig', {
+    parameterName: `/governed-endpoint/${GOVERNED_ENDPOINT_NAME}/monitoring`, stringValue: '{"version":1}',
+  });
   const alarm = notifyingAlarm(scope, 'Errors');
   (alarm.node.defaultChild as cloudwatch.CfnAlarm).dimensions = [{ name: 'EndpointName', value: GOVERNED_ENDPOINT_NAME }];
   const { model, config, endpoint } = l1Endpoint(scope, 'Governed', {
     role,
-    tags: governanceTags(tier, { 'governance:kill-switch-parameter': parameter.parameterName }),
+    tags: governanceTags(tier, {
+      'governance:kill-switch-parameter': parameter.parameterName,
+      'governance:monitoring-config': monitoringConfig.parameterName,
+      'governance:review-every-days': '90',
+    }),
     instanceCount: 2,
     model: { enableNetworkIsolation: true },
     config: {
@@ -215,5 +223,5 @@ export function governedL1Endpoint(scope: Construct, tier = 'HIGH') {
   const snapshotter = new iam.Role(scope, 'Snapshotter', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   snapshotter.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: [endpoint.ref] }));
   snapshotter.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [evidence.arnForObjects('kill-switch/*')] }));
-  return { key, evidence, accessLogs, role, parameter, alarm, model, config, endpoint, logGroup, snapshotter };
+  return { key, evidence, accessLogs, role, parameter, monitoringConfig, alarm, model, config, endpoint, logGroup, snapshotter };
 }

@@ -9,7 +9,9 @@ import EndpointConfigVolumeKms from './EndpointConfigVolumeKms';
 import EndpointEvidenceSnapshot from './EndpointEvidenceSnapshot';
 import EndpointKillSwitch from './EndpointKillSwitch';
 import EndpointLogGroupRetained from './EndpointLogGroupRetained';
+import EndpointModelMonitoring from './EndpointModelMonitoring';
 import EndpointOwnership from './EndpointOwnership';
+import EndpointScheduledReview from './EndpointScheduledReview';
 import EndpointStagedRollout from './EndpointStagedRollout';
 import EvidenceBucketEncrypted from './EvidenceBucketEncrypted';
 import EvidenceBucketImmutable from './EvidenceBucketImmutable';
@@ -25,13 +27,14 @@ import { GovernanceRule } from '../rule';
 export {
   AlarmActionEnabled, EndpointAlarms, EndpointAutoRollback, EndpointConfigDataCapture, EndpointConfigInstanceCount,
   EndpointConfigInstanceCountLowTier, EndpointConfigVolumeKms, EndpointEvidenceSnapshot, EndpointKillSwitch, EndpointLogGroupRetained,
-  EndpointOwnership, EndpointStagedRollout, EvidenceBucketEncrypted, EvidenceBucketImmutable, EvidenceBucketRetention, IamPassRoleScoped,
-  LogGroupEncrypted, LogGroupRetention, ModelApprovalGate, ModelExecutionRoleLeastPrivilege, ModelNetworkIsolation,
+  EndpointModelMonitoring, EndpointOwnership, EndpointScheduledReview, EndpointStagedRollout, EvidenceBucketEncrypted, EvidenceBucketImmutable,
+  EvidenceBucketRetention, IamPassRoleScoped, LogGroupEncrypted, LogGroupRetention, ModelApprovalGate, ModelExecutionRoleLeastPrivilege, ModelNetworkIsolation,
 };
 
 /** Every rule of the AI governance pack, in the order the pack applies them: by the resource they judge. */
 export const AI_GOVERNANCE_RULES: readonly GovernanceRule[] = [
   EndpointOwnership, EndpointStagedRollout, EndpointAutoRollback, EndpointKillSwitch, EndpointAlarms, EndpointLogGroupRetained, EndpointEvidenceSnapshot,
+  EndpointModelMonitoring, EndpointScheduledReview,
   EndpointConfigDataCapture, EndpointConfigVolumeKms, EndpointConfigInstanceCount, EndpointConfigInstanceCountLowTier,
   ModelNetworkIsolation, ModelExecutionRoleLeastPrivilege, ModelApprovalGate,
   LogGroupRetention, LogGroupEncrypted,
