@@ -16,10 +16,11 @@ const ENTRY = path.resolve(__dirname, '..', 'lib', 'index.ts');
 
 const PUBLIC_CLASSES = [
   'AiGovernanceChecks', 'AlarmTopic', 'ApprovalGate', 'Capacity', 'DeploymentPolicy', 'EndpointAlarms', 'EndpointAutoScaling',
-  'EndpointDashboard', 'EvidenceStore', 'GovernanceDashboard', 'GovernanceFoundation', 'GovernanceReport', 'GovernanceTagKey', 'GovernanceWarning',
-  'GovernedEndpoint', 'GovernedEndpointBase', 'GovernedFunction', 'KillSwitch', 'KillSwitchEnforcer', 'ModelArtifact', 'ModelExecutionRole', 'ModelImage', 'ModelSource',
+  'EndpointDashboard', 'EndpointMonitoring', 'EvidenceStore', 'GovernanceDashboard', 'GovernanceFoundation', 'GovernanceReport', 'GovernanceTagKey', 'GovernanceWarning',
+  'GovernedEndpoint', 'GovernedEndpointBase', 'GovernedFunction', 'KillSwitch', 'KillSwitchEnforcer', 'ModelArtifact', 'ModelExecutionRole', 'ModelImage', 'ModelMonitor', 'ModelSource',
+  'MonitoringBaseline',
 ];
-const PUBLIC_ENUMS = ['CapacityType', 'DeploymentStrategy', 'KillSwitchState', 'ObjectLockMode', 'RiskTier'];
+const PUBLIC_ENUMS = ['BaselineFormat', 'CapacityType', 'DeploymentStrategy', 'FeatureKind', 'KillSwitchState', 'ObjectLockMode', 'PayloadFormat', 'ProblemType', 'RiskTier'];
 const PUBLIC_INTERFACES = [
   'AiGovernanceChecksProps', 'AlarmTimingOptions', 'AlarmTopicProps', 'AllAtOnceOptions', 'ApprovalGateProps', 'ArtifactModelOptions',
   'AutoScalingOptions', 'BlueGreenOptions', 'CanaryOptions', 'CountAlarmOptions', 'DataCaptureOptions', 'DeploymentPolicyOptions',
@@ -28,6 +29,7 @@ const PUBLIC_INTERFACES = [
   'GovernedEndpointAttributes', 'GovernedEndpointProps', 'GovernedFunctionProps', 'IGovernanceFoundation', 'IGovernedEndpoint', 'IKillSwitchEnforcer', 'KillSwitchEnforcerAttributes', 'KillSwitchEnforcerLookup',
   'KillSwitchEnforcerOptions', 'KillSwitchEnforcerProps', 'KillSwitchOptions', 'KillSwitchProps', 'LatencyAlarmOptions', 'LinearOptions',
   'ModelExecutionRoleProps', 'ModelPackageOptions', 'RollingOptions', 'UtilizationAlarmOptions', 'VariantMetricSource',
+  'EndpointMonitoringProps', 'GroundTruthOptions', 'ModelMonitorOptions', 'ModelMonitorProps', 'MonitoredFeature', 'MonitoredPrediction', 'MonitoringOptions',
 ];
 
 /** A class, not a function: `class X {}` compiles to a class under the project's ES2022 target. */

@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
-  AiGovernanceChecks, Capacity, DeploymentPolicy, GovernedEndpoint, IGovernedEndpoint, ModelArtifact, ModelImage, ModelSource, RiskTier,
+  AiGovernanceChecks, BaselineFormat, Capacity, DeploymentPolicy, FeatureKind, GovernedEndpoint, IGovernedEndpoint, ModelArtifact, ModelImage,
+  ModelSource, MonitoringBaseline, RiskTier,
 } from '../lib';
 import { compliancePacks, unacknowledgedFindings } from './helpers/nag';
 
@@ -23,7 +24,15 @@ describe('GIVEN the README quick start', () => {
       instanceType: 'ml.m5.large',
       initialInstanceCount: 2,
       deployment: DeploymentPolicy.canary({ canarySize: Capacity.percent(10), bakeTime: Duration.minutes(10) }),
+      monitoring: {
+        features: [
+          { name: 'amount', kind: FeatureKind.NUMERIC, csvIndex: 0 },
+          { name: 'merchant_category', kind: FeatureKind.CATEGORICAL, csvIndex: 1 },
+        ],
+        baseline: MonitoringBaseline.fromEvidenceStore('train.csv', BaselineFormat.CSV),
+      },
     });
+    expect(endpoint.monitoring).toBeDefined();
     expect(endpoint.grantInvoke(appRole).success).toBe(true);
     expect(endpoint.killSwitch.grantOperate(onCallRole).success).toBe(true);
     expect(endpoint.killSwitch.parameter).toBeDefined();
