@@ -13,7 +13,7 @@ import { BaselineState, BaselineUnavailable, loadBaseline } from './baseline-sto
 import { CAPTURE_SETTLE_MS } from './bounds';
 import { extractObservation } from './capture';
 import { call, MonitorContext } from './context';
-import { ConfigInvalid, MonitoredEndpoint, parseConfig, readConfigText } from './discover';
+import { ConfigInvalid, MonitoredEndpoint, parseConfig, readConfigText, reviewOnlyConfig } from './discover';
 import { hypercareTick } from './hypercare';
 import { readLabels } from './labels';
 import { AlertKind, notify } from './notify';
@@ -50,7 +50,9 @@ export async function serveEndpoint(endpoint: MonitoredEndpoint, kind: MonitorIn
   const schedule: Schedule = kind === 'hypercare' ? 'hypercare' : 'window';
   let cfg: MonitoringConfig;
   try {
-    cfg = parseConfig(endpoint.endpointName, await readConfigText(endpoint, ctx, deadline.shortenedBy(ctx.bounds.reportReserveMs)));
+    cfg = endpoint.reviewOnly !== undefined
+      ? reviewOnlyConfig(endpoint)
+      : parseConfig(endpoint.endpointName, await readConfigText(endpoint, ctx, deadline.shortenedBy(ctx.bounds.reportReserveMs)));
   } catch (err) {
     const problem = errorText(err);
     emitFailureMetrics(endpoint.endpointName, schedule, ctx.now());

@@ -3,8 +3,9 @@
  * endpoint's configuration (the JSON in the SSM parameter its `governance:monitoring-config` tag names), checked
  * field by field before anything is analysed.
  */
-import { FOUNDATION_TAG } from '../../policy/kill-switch-protocol';
-import { MONITORING_CONFIG_TAG, MonitoringConfig, MonitoringLimits } from '../../policy/monitoring-protocol';
+import { GovernanceTags } from '../../policy/governance';
+import { ENDPOINT_NAME_TAG, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../../policy/kill-switch-protocol';
+import { MONITORING_CONFIG_TAG, MonitorEnvironment, MonitoringConfig, MonitoringLimits } from '../../policy/monitoring-protocol';
 import { Deadline } from '../shared/deadline';
 import { GetParameterCommand, GetResourcesCommand } from './aws';
 import { isValidJsonPath } from './capture';
@@ -14,8 +15,61 @@ import { allPages, call, MonitorContext } from './context';
 export interface MonitoredEndpoint {
   readonly endpointName: string;
   readonly endpointArn: string;
-  /** The SSM parameter holding its configuration. */
+  /** The SSM parameter holding its configuration ('' for an endpoint reviewed only). */
   readonly configParameter: string;
+  /** For an endpoint that is not monitored but has a review interval: its tags, which stand in for the configuration. */
+  readonly reviewOnly?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The foundation's endpoints that have a review interval (`governance:review-every-days`) but no monitoring
+ * configuration: the daily review tick reminds their owners too, from their tags.
+ */
+export async function discoverReviewOnly(foundation: string, ctx: MonitorContext, deadline: Deadline): Promise<MonitoredEndpoint[]> {
+  const found: MonitoredEndpoint[] = [];
+  await allPages('GetResources', ctx.bounds.maxListPages,
+    (token) => call(ctx, 'GetResources', deadline, (abortSignal) => ctx.clients.tagging.send(new GetResourcesCommand({
+      ResourceTypeFilters: ['sagemaker:endpoint'],
+      TagFilters: [{ Key: FOUNDATION_TAG, Values: [foundation] }, { Key: GovernanceTags.REVIEW_EVERY_DAYS }],
+      ResourcesPerPage: 100,
+      PaginationToken: token,
+    }), { abortSignal })),
+    (page) => page.PaginationToken || undefined,
+    (page) => {
+      for (const r of page.ResourceTagMappingList ?? []) {
+        const tags = Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+        if (tags[MONITORING_CONFIG_TAG] !== undefined) {
+          continue; // monitored: its configuration drives its review
+        }
+        const arn = r.ResourceARN ?? '';
+        found.push({ endpointName: tags[ENDPOINT_NAME_TAG] || arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length), endpointArn: arn, configParameter: '', reviewOnly: tags });
+      }
+    });
+  return found.sort((a, b) => a.endpointName.localeCompare(b.endpointName));
+}
+
+/**
+ * The configuration of an endpoint reviewed only, from its tags and the monitor's environment; a {@link ConfigInvalid}
+ * when the review interval is not a whole number of days or no alert topic is known.
+ */
+export function reviewOnlyConfig(endpoint: MonitoredEndpoint, env: Record<string, string | undefined> = process.env): MonitoringConfig {
+  const tags = endpoint.reviewOnly ?? {};
+  const days = Number(tags[GovernanceTags.REVIEW_EVERY_DAYS]);
+  const topic = env[MonitorEnvironment.ALERT_TOPIC_ARN] ?? '';
+  const problems = [
+    ...(Number.isInteger(days) && days >= 1 ? [] : [`tag ${GovernanceTags.REVIEW_EVERY_DAYS} is "${tags[GovernanceTags.REVIEW_EVERY_DAYS]}", not a whole number of days`]),
+    ...(topic ? [] : [`the monitor has no ${MonitorEnvironment.ALERT_TOPIC_ARN} to send the reminder to`]),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigInvalid(endpoint.endpointName, problems, topic || undefined);
+  }
+  return {
+    version: 1, endpointName: endpoint.endpointName, bucket: env[MonitorEnvironment.EVIDENCE_BUCKET] ?? '', inputFormat: 'CSV', outputFormat: 'CSV',
+    features: [], prediction: { kind: 'numeric', csvIndex: 0 }, baseline: { kind: 'warmup', days: 0 }, windowMinutes: MonitoringLimits.defaultWindowMinutes,
+    sampleSize: 0, driftThreshold: MonitoringLimits.defaultDriftThreshold, perFeatureMetrics: false, hypercareHours: 0, reviewEveryDays: days,
+    owner: tags[GovernanceTags.OWNER] ?? 'unknown', purpose: tags[GovernanceTags.PURPOSE] ?? 'unknown', riskTier: tags[GovernanceTags.RISK_TIER] ?? 'unknown',
+    killSwitchParameter: tags[KILL_SWITCH_PARAMETER_TAG] ?? '', alertTopicArn: topic,
+  };
 }
 
 /** Every endpoint tagged for the foundation's monitor (every page, up to the bound; throws when a page fails). */

@@ -24,7 +24,7 @@ import { EndpointFailed, Outcome, serveEndpoint } from './analyse';
 import * as sdk from './aws';
 import { Bounds, DEFAULT_BOUNDS } from './bounds';
 import { MonitorContext } from './context';
-import { discoverEndpoints, MonitoredEndpoint } from './discover';
+import { discoverEndpoints, discoverReviewOnly, MonitoredEndpoint } from './discover';
 import { emitFailureMetrics } from './report';
 
 /** The bundled SDK classes (and the client factory), so tests mock exactly what the function runs. */
@@ -78,7 +78,11 @@ async function run(event: unknown, ctx: MonitorContext, deadline: Deadline): Pro
   const kind = input.kind!;
   const { bounds } = ctx;
   // A failed discovery is loud: the invocation fails (the function's error alarm), and the monitor-silent alarms fire.
-  const found = await discoverEndpoints(input.foundation, ctx, deadline.child(bounds.discoverMs));
+  const found = [
+    ...await discoverEndpoints(input.foundation, ctx, deadline.child(bounds.discoverMs)),
+    // Reviews remind the owners of endpoints that are not monitored too (their tags stand in for the configuration).
+    ...(kind === 'review' ? await discoverReviewOnly(input.foundation, ctx, deadline.child(bounds.discoverMs)) : []),
+  ];
   const endpoints = found.slice(0, bounds.maxEndpoints);
   const failures: string[] = found.slice(bounds.maxEndpoints).map((e) => {
     emitFailureMetrics(e.endpointName, kind === 'hypercare' ? 'hypercare' : 'window', ctx.now());

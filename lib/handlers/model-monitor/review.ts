@@ -41,7 +41,9 @@ export async function gatherReviewFacts(cfg: MonitoringConfig, periodStart: Date
   const [alarmsInAlarm, pauses, driftTrend] = await Promise.all([
     part('alarms in ALARM', () => alarmsOf(cfg.endpointName, ctx, deadline), [] as ReviewAlarm[]),
     part(`pauses (history of ${cfg.killSwitchParameter})`, () => pausesSince(cfg.killSwitchParameter, periodStart, ctx, deadline), [] as ReviewPause[]),
-    part('drift trend (monitoring reports)', () => driftTrendOf(cfg, ctx, deadline), [] as ReviewDriftPoint[]),
+    cfg.features.length === 0
+      ? Promise.resolve((unavailable.push('drift trend: not monitored (the endpoint has no monitoring configuration)'), [] as ReviewDriftPoint[]))
+      : part('drift trend (monitoring reports)', () => driftTrendOf(cfg, ctx, deadline), [] as ReviewDriftPoint[]),
   ]);
   return {
     endpointName: cfg.endpointName, owner: cfg.owner, purpose: cfg.purpose, riskTier: cfg.riskTier, reviewEveryDays: cfg.reviewEveryDays,

@@ -4,7 +4,7 @@
  */
 import { reviewDue } from '../../../lib/handlers/model-monitor/review';
 import { ReviewFacts, reviewSummary } from '../../../lib/policy/review-summary';
-import { BUCKET, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, MonitorModule, SimulatedAccount, TOPIC } from './fixture';
+import { arnOf, BUCKET, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, MonitorModule, SimulatedAccount, TOPIC } from './fixture';
 
 const at = (iso: string) => new Date(iso);
 const CREATED = at('2030-01-01T06:00:00Z');
@@ -105,6 +105,45 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) review tick', (_variant, loa
     expect(msg.Message).toContain('highest 0.270, latest 0.270');
     expect(msg.Message).toContain('2030-03-02T08:00:00.000Z: max feature PSI 0.040');
     expect(aws.cloudwatch.commandCalls(aws.sdk.DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ StateValue: 'ALARM' });
+  });
+
+  describe('GIVEN an endpoint of the foundation that is not monitored but has a review interval', () => {
+    const saved = process.env.ALERT_TOPIC_ARN;
+    beforeEach(() => {
+      process.env.ALERT_TOPIC_ARN = TOPIC;
+      const monitored = { ResourceARN: arnOf(ENDPOINT), Tags: [{ Key: 'governance:foundation', Value: FOUNDATION }, { Key: 'governance:monitoring-config', Value: `/governed-endpoint/${ENDPOINT}/monitoring` }] };
+      const reviewOnly = {
+        ResourceARN: arnOf('churnscoring'),
+        Tags: [
+          { Key: 'governance:foundation', Value: FOUNDATION }, { Key: 'governance:review-every-days', Value: '30' }, { Key: 'governance:endpoint-name', Value: 'ChurnScoring' },
+          { Key: 'governance:owner', Value: 'churn@example.com' }, { Key: 'governance:purpose', Value: 'churn scoring' }, { Key: 'governance:risk-tier', Value: 'LOW' },
+          { Key: 'governance:kill-switch-parameter', Value: '/governed-endpoint/ChurnScoring/kill-switch' },
+        ],
+      };
+      // The tag index answers each filter: the review tick asks for monitored endpoints, then for endpoints with a review interval.
+      aws.tagging.on(aws.sdk.GetResourcesCommand).callsFake((input: { TagFilters: { Key: string }[] }) => ({
+        ResourceTagMappingList: input.TagFilters.some((f) => f.Key === 'governance:review-every-days') ? [monitored, reviewOnly] : [monitored],
+      }));
+      aws.sagemaker.on(aws.sdk.DescribeEndpointCommand).callsFake((input: { EndpointName: string }) =>
+        ({ EndpointName: input.EndpointName, EndpointStatus: 'InService', CreationTime: CREATED, LastModifiedTime: CREATED }));
+    });
+    afterEach(() => (saved === undefined ? delete process.env.ALERT_TOPIC_ARN : (process.env.ALERT_TOPIC_ARN = saved)));
+
+    test('WHEN its review is due THEN its owner gets the reminder from its tags on the foundation\'s topic, saying it is not monitored', async () => {
+      const result = await run('2030-03-02T07:00:00Z');
+      expect(result.outcomes.map((o) => [o.endpoint, o.action])).toEqual([[ENDPOINT, 'review-sent'], ['ChurnScoring', 'review-sent']]);
+      const msg = aws.published().find((m) => m.Subject.includes('ChurnScoring'))!;
+      expect(msg).toMatchObject({ TopicArn: TOPIC, Subject: '[model monitor] Review due: ChurnScoring (LOW)' });
+      expect(msg.Message).toContain('Owner:     churn@example.com');
+      expect(msg.Message).toContain('drift trend: not monitored');
+      // AND the monitored endpoint is reviewed once, from its configuration
+      expect(aws.published().filter((m) => m.Subject.includes(ENDPOINT))).toHaveLength(1);
+    });
+
+    test('WHEN the monitor has no alert topic in its environment THEN that reminder fails loudly: the invocation fails naming it', async () => {
+      delete process.env.ALERT_TOPIC_ARN;
+      await expect(run('2030-03-02T07:00:00Z')).rejects.toThrow(/ChurnScoring: .*no ALERT_TOPIC_ARN/);
+    });
   });
 
   test('GIVEN a 30-day review WHEN a tick between reviews runs THEN nothing is sent', async () => {
