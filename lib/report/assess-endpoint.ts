@@ -1,10 +1,11 @@
+import { Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { ControlDefinition, CONTROLS, referenceText } from '../policy/controls';
 import { acknowledgementReason } from '../nag/acknowledgements';
 import { AiGovernanceChecks } from '../nag/ai-governance-checks';
 import { IndexedResource } from '../nag/app-index';
 import { flatten } from '../nag/cfn-values';
-import { GovernanceContext } from '../nag/governance-context';
+import { Assessment, GovernanceContext } from '../nag/governance-context';
 import { GovernanceRule } from '../nag/rule';
 import { AI_GOVERNANCE_RULES } from '../nag/rules';
 
@@ -57,6 +58,7 @@ export interface ReadinessItem {
 /** Everything the report says about one endpoint. */
 export interface EndpointEntry {
   readonly path: string;
+  /** The stack's name; for a nested stack (named only at deploy) its construct path. */
   readonly stack: string;
   readonly logicalId: string;
   readonly owner: string;
@@ -84,7 +86,7 @@ export function assessEndpoint(endpoint: IndexedResource, ctx: GovernanceContext
   const why = (...ids: string[]) => ids.map((id) => status(id)?.detail ?? `${id} is not in the catalogue`).join('; ');
   return {
     path: endpoint.node.node.path,
-    stack: endpoint.stack.stackName,
+    stack: stackLabel(endpoint.stack),
     logicalId: endpoint.logicalId,
     owner,
     purpose,
@@ -102,6 +104,36 @@ export function assessEndpoint(endpoint: IndexedResource, ctx: GovernanceContext
       },
     ],
   };
+}
+
+/**
+ * Verdicts already reached in one report, by context, rule and resource. Endpoints share resources (the foundation's
+ * key, evidence bucket and topic; a stack's enforcer): each is judged once per rule, whatever the number of endpoints.
+ */
+const verdicts = new WeakMap<GovernanceContext, Map<GovernanceRule, Map<IndexedResource, Assessment>>>();
+
+function assessOnce(rule: GovernanceRule, subject: IndexedResource, ctx: GovernanceContext): Assessment {
+  let byRule = verdicts.get(ctx);
+  if (byRule === undefined) {
+    byRule = new Map();
+    verdicts.set(ctx, byRule);
+  }
+  let byResource = byRule.get(rule);
+  if (byResource === undefined) {
+    byResource = new Map();
+    byRule.set(rule, byResource);
+  }
+  let assessment = byResource.get(subject);
+  if (assessment === undefined) {
+    assessment = rule.assess(subject.node, ctx);
+    byResource.set(subject, assessment);
+  }
+  return assessment;
+}
+
+/** A stack's name as a reviewer finds it: a nested stack's name is only known at deploy, so its path stands in. */
+function stackLabel(stack: Stack): string {
+  return stack.nested ? stack.node.path : stack.stackName;
 }
 
 /** A rule's results on the resources of the endpoint's deployment it judges, with their evidence. */
@@ -153,7 +185,7 @@ function summarize(results: RuleResult[]): string {
  * (the pack then reports nothing) is `acknowledged`, with the acknowledgement's reason.
  */
 function judge(rule: GovernanceRule, subject: IndexedResource, endpoint: IndexedResource, ctx: GovernanceContext): Judged {
-  const assessment = rule.assess(subject.node, ctx);
+  const assessment = assessOnce(rule, subject, ctx);
   const base = {
     rule: `${AiGovernanceChecks.PACK_NAME}-${rule.name}`,
     level: rule.level === NagMessageLevel.WARN ? 'warning' as const : 'error' as const,

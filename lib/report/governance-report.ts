@@ -1,8 +1,9 @@
 /**
  * lib/report: the governance report, a view over the AiGovernance pack and the control catalogue. This file is the
  * construct that writes it at synth; `report-document.ts` builds it (endpoints and each pack's results),
- * `assess-endpoint.ts` shows each catalogue control of an endpoint as the results of the rules that judge it, and
- * `render-markdown.ts` renders it. It judges nothing itself. Imports `lib/policy`, `lib/nag`, aws-cdk-lib, cdk-nag,
+ * `assess-endpoint.ts` shows each catalogue control of an endpoint as the results of the rules that judge it,
+ * `pack-results.ts` runs each pack once per synth (CDK's validation reuses that run), and `render-markdown.ts`
+ * renders it. It judges nothing itself. Imports `lib/policy`, `lib/nag`, aws-cdk-lib, cdk-nag,
  * constructs and node's fs and path; never `constructs/`.
  */
 import * as fs from 'fs';
@@ -39,7 +40,8 @@ export interface GovernanceReportProps {
  * checklist, and the findings and acknowledgements (with reasons) of each nag pack.
  *
  * The files are written by this construct's own synthesis step, before CDK runs validation plugins,
- * so no plugin modifies the assembly. The output is deterministic (sorted, no timestamps).
+ * so no plugin modifies the assembly. A pack that is also registered with `Validations.of(app).addPlugins(...)` judges
+ * the app once: CDK's validation gets the result the report used. The output is deterministic (sorted, no timestamps).
  *
  * ```ts
  * const packs = [new AwsSolutionsChecks(app), new AiGovernanceChecks(app)];

@@ -5,6 +5,7 @@ import { AI_GOVERNANCE_DEFAULTS, AiGovernanceChecks } from '../nag/ai-governance
 import { ResourceTypes } from '../nag/app-index';
 import { GovernanceContext } from '../nag/governance-context';
 import { assessEndpoint, EndpointEntry } from './assess-endpoint';
+import { runPackOnce } from './pack-results';
 
 /** One unacknowledged finding of a pack. */
 export interface NagFindingEntry {
@@ -81,7 +82,7 @@ function runPack(pack: NagPack, app: IConstruct, acknowledgements: Acknowledgeme
   const name = pack.readPackName || pack.name;
   const acks = acknowledgements.filter((a) => a.rule.startsWith(`${name}-`));
   try {
-    const report = pack.validateScope(app);
+    const report = runPackOnce(pack, app);
     const findings = report.violations
       .flatMap((v) => v.violatingResources.map((r) => ({
         rule: v.ruleName,

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
 import { GovernanceReport } from '../../lib/report/governance-report';
 import { renderGovernanceReportMarkdown } from '../../lib/report/render-markdown';
@@ -42,7 +43,8 @@ describe('GIVEN an app with one GovernedEndpoint and the GovernanceReport over t
   test('WHEN the controls are read THEN every control of the catalogue is listed once, in order, with its references', () => {
     expect(governed.json.endpoints[0].controls.map((c) => c.id)).toEqual([
       'OWNER', 'LEAST-PRIVILEGE', 'PASSROLE-SCOPED', 'ENCRYPTION', 'NETWORK', 'HA', 'STAGED-ROLLOUT', 'AUTO-ROLLBACK',
-      'INFERENCE-AUDIT', 'RETENTION', 'IMMUTABLE-EVIDENCE', 'ALARMS', 'KILL-SWITCH', 'APPROVAL-GATE', 'EVIDENCE-SNAPSHOT',
+      'INFERENCE-AUDIT', 'RETENTION', 'IMMUTABLE-EVIDENCE', 'ALARMS', 'KILL-SWITCH', 'APPROVAL-GATE', 'EVIDENCE-SNAPSHOT', 'MODEL-MONITORING',
+      'SCHEDULED-REVIEW',
     ]);
     for (const c of governed.json.endpoints[0].controls) {
       expect(c.reference).toMatch(/NIST|EU AI Act|AWS|OMB|IAM|cdk-nag/);
@@ -136,5 +138,16 @@ describe('GIVEN an app with one GovernedEndpoint and the GovernanceReport over t
   test('WHEN the file name has a directory THEN the construct refuses it', () => {
     expect(() => new GovernanceReport(new App(), 'Report', { fileName: '../outside' }))
       .toThrow(/fileName: received "..\/outside"; allowed: 1 to 100 letters/);
+  });
+});
+
+describe('GIVEN an endpoint in a nested stack, whose name CloudFormation gives only at deploy', () => {
+  test('WHEN the report names its stack THEN it is the nested stack\'s path, the same in every synth, not a token', () => {
+    const { json, markdown } = synthReport((s) => {
+      const foundation = new GovernanceFoundation(s, 'GovernanceFoundation');
+      new GovernedEndpoint(new NestedStack(s, 'Models'), 'FraudScoring', { ...endpointProps(), foundation });
+    });
+    expect(json.endpoints.map((e) => e.stack)).toEqual(['Serving/Models']);
+    expect(markdown).not.toContain('${Token[');
   });
 });

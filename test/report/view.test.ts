@@ -36,13 +36,14 @@ describe('GIVEN a plain L1 endpoint with nothing governed, reported with the AiG
     const e = json.endpoints[0];
     expect(e.readiness.every((r) => !r.ready)).toBe(true);
     expect(e.controls.filter((c) => c.status === 'absent').map((c) => c.id)).toEqual(['OWNER', 'LEAST-PRIVILEGE', 'ENCRYPTION', 'NETWORK', 'HA',
-      'STAGED-ROLLOUT', 'AUTO-ROLLBACK', 'INFERENCE-AUDIT', 'RETENTION', 'ALARMS', 'KILL-SWITCH', 'EVIDENCE-SNAPSHOT']);
+      'STAGED-ROLLOUT', 'AUTO-ROLLBACK', 'INFERENCE-AUDIT', 'RETENTION', 'ALARMS', 'KILL-SWITCH', 'EVIDENCE-SNAPSHOT', 'MODEL-MONITORING',
+      'SCHEDULED-REVIEW']);
     // a model from an image needs no gate; no bucket receives data capture, and no policy passes roles: nothing to judge
     expect(control(json, 'APPROVAL-GATE')).toMatchObject({ status: 'not-applicable', detail: 'the model does not come from a model package' });
     expect(control(json, 'IMMUTABLE-EVIDENCE')).toMatchObject({ status: 'not-applicable', detail: 'nothing to judge in the app: no evidence bucket' });
     expect(control(json, 'PASSROLE-SCOPED')).toMatchObject({ status: 'not-applicable', detail: 'nothing to judge in the app: no IAM policy granting iam:PassRole' });
     // AND the pack's findings are listed for the reviewer
-    expect(json.nag[0].errors).toBe(11);
+    expect(json.nag[0].errors).toBe(13);
     expect(markdown).toContain('`AiGovernance-EndpointStagedRollout` (error) at `Serving/PlainEndpoint`');
   });
 
