@@ -107,12 +107,13 @@ export class EndpointMonitoring extends Construct {
   public readonly hypercareHours: number;
   /** The configuration the monitor reads. @internal */
   public readonly _config: MonitoringConfig;
-  /** Highest feature PSI above the threshold in 2 of 3 windows. */
-  public readonly featureDriftAlarm: cloudwatch.Alarm;
-  /** Prediction PSI above its threshold in 2 of 3 windows. */
-  public readonly predictionDriftAlarm: cloudwatch.Alarm;
-  /** Share of unparseable or out-of-schema records above the threshold. */
-  public readonly invalidRecordsAlarm: cloudwatch.Alarm;
+  /**
+   * The data the model sees or says changed, in 2 of 3 windows: the highest feature PSI above `driftThreshold`, the
+   * prediction PSI above `predictionDriftThreshold`, or the invalid-record rate above `invalidRecordRateThreshold`.
+   * One alarm for the three (each figure divided by its threshold; the alarm fires above 1), so that a monitored
+   * endpoint costs two resources fewer; the window's report and metrics say which one moved.
+   */
+  public readonly dataDriftAlarm: cloudwatch.Alarm;
   /** The baseline could not be read, or a window's analysis failed. */
   public readonly monitorHealthAlarm: cloudwatch.Alarm;
   /** No RecordsAnalysed datapoint for two windows while the endpoint had invocations. */
@@ -177,19 +178,23 @@ export class EndpointMonitoring extends Construct {
       a.addAlarmAction(action);
       return a;
     };
-    const drift = { ...DRIFT_ALARM, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
-    this.featureDriftAlarm = alarm('FeatureDriftAlarm',
-      `input drift: the highest feature PSI was above ${settings.driftThreshold} in ${DRIFT_ALARM.datapointsToAlarm} of ${DRIFT_ALARM.evaluationPeriods} windows. ` +
-      `Read the window reports under ${MonitoringPrefixes.MONITORING}${props.endpointName}/reports/ and decide whether to retrain or pause.`,
-      { metric: this.metric(MonitoringMetrics.MAX_FEATURE_DRIFT), threshold: settings.driftThreshold, ...drift });
-    this.predictionDriftAlarm = alarm('PredictionDriftAlarm',
-      `prediction drift: the prediction PSI was above ${settings.predictionDriftThreshold} in ${DRIFT_ALARM.datapointsToAlarm} of ${DRIFT_ALARM.evaluationPeriods} windows.`,
-      { metric: this.metric(MonitoringMetrics.PREDICTION_DRIFT), threshold: settings.predictionDriftThreshold, ...drift });
-    this.invalidRecordsAlarm = alarm('InvalidRecordsAlarm',
-      `more than ${settings.invalidRecordRateThreshold * 100}% of the sampled records could not be parsed or did not fit the declared features: ` +
-      'the payload format changed, or the monitoring configuration is wrong.',
+    this.dataDriftAlarm = alarm('DataDriftAlarm',
+      `data drift in ${DRIFT_ALARM.datapointsToAlarm} of ${DRIFT_ALARM.evaluationPeriods} windows: the highest feature PSI above ${settings.driftThreshold}, ` +
+      `the prediction PSI above ${settings.predictionDriftThreshold}, or more than ${settings.invalidRecordRateThreshold * 100}% invalid records. ` +
+      `Read the window reports under ${MonitoringPrefixes.MONITORING}${props.endpointName}/reports/ and decide whether to retrain, fix the payloads or pause.`,
       {
-        metric: this.metric(MonitoringMetrics.INVALID_RECORD_RATE), threshold: settings.invalidRecordRateThreshold, evaluationPeriods: 1,
+        metric: new cloudwatch.MathExpression({
+          // Each figure over its threshold: above 1 means that one crossed. A window without figures (no traffic) is 0.
+          expression: `MAX([FILL(feature, 0) / ${settings.driftThreshold}, FILL(prediction, 0) / ${settings.predictionDriftThreshold}, FILL(invalid, 0) / ${settings.invalidRecordRateThreshold}])`,
+          usingMetrics: {
+            feature: this.metric(MonitoringMetrics.MAX_FEATURE_DRIFT),
+            prediction: this.metric(MonitoringMetrics.PREDICTION_DRIFT),
+            invalid: this.metric(MonitoringMetrics.INVALID_RECORD_RATE),
+          },
+          period: this.window,
+          label: 'Highest of feature drift, prediction drift and invalid-record rate, each over its threshold',
+        }),
+        threshold: 1, ...DRIFT_ALARM,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     this.monitorHealthAlarm = alarm('MonitorHealthAlarm',
@@ -244,9 +249,9 @@ export class EndpointMonitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
     }
-    this.alarms = [this.featureDriftAlarm, this.predictionDriftAlarm, this.invalidRecordsAlarm, this.monitorHealthAlarm, this.monitorSilentAlarm, ...this.qualityAlarms];
+    this.alarms = [this.dataDriftAlarm, this.monitorHealthAlarm, this.monitorSilentAlarm, ...this.qualityAlarms];
     if (settings.autoPause && props.killSwitch) {
-      props.killSwitch.autoPauseOn(this.featureDriftAlarm, this.predictionDriftAlarm, ...this.qualityAlarms);
+      props.killSwitch.autoPauseOn(this.dataDriftAlarm, ...this.qualityAlarms);
     }
   }
 

@@ -75,23 +75,26 @@ describe('GIVEN an endpoint monitored with two CSV features and the defaults', (
     expect(config.groundTruth).toBeUndefined();
   });
 
-  test('THEN the feature drift alarm goes off when the highest PSI is above 0.2 in 2 of 3 hourly windows, and notifies the alert topic', () => {
-    const drift = alarmsOf(template).find((a) => a.MetricName === 'MaxFeatureDrift');
+  test('THEN one data-drift alarm goes off when feature PSI > 0.2, prediction PSI > 0.2 or invalid records > 5% in 2 of 3 hourly windows, and notifies the alert topic', () => {
+    const drift = alarmsOf(template).find((a) => a.Metrics?.some((m: any) => m.Expression?.startsWith('MAX([FILL(feature')));
     expect(drift).toMatchObject({
-      Namespace: 'GovernedEndpoint/Monitoring', Dimensions: [{ Name: 'EndpointName', Value: 'fraud-scoring' }], Statistic: 'Maximum', Period: 3600,
-      Threshold: 0.2, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching',
+      Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: expect.stringMatching(/^Alerts/) }],
     });
+    // THEN each figure is divided by its own threshold, so the alarm crosses 1 exactly when one of them crosses its threshold
+    expect(drift.Metrics.find((m: any) => m.Expression).Expression).toBe('MAX([FILL(feature, 0) / 0.2, FILL(prediction, 0) / 0.2, FILL(invalid, 0) / 0.05])');
+    const byId = Object.fromEntries(drift.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat]));
+    expect(byId.feature).toMatchObject({ Metric: { Namespace: 'GovernedEndpoint/Monitoring', MetricName: 'MaxFeatureDrift', Dimensions: [{ Name: 'EndpointName', Value: 'fraud-scoring' }] }, Period: 3600, Stat: 'Maximum' });
+    expect(byId.prediction.Metric.MetricName).toBe('PredictionDrift');
+    expect(byId.invalid.Metric.MetricName).toBe('InvalidRecordRate');
   });
 
-  test('THEN prediction drift, invalid records, monitor health and monitor silent alarms exist, each notifying the alert topic', () => {
+  test('THEN data drift, monitor health and monitor silent alarms exist, each notifying the alert topic', () => {
     const alarms = alarmsOf(template);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(3);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
     }
-    expect(alarms.find((a) => a.MetricName === 'PredictionDrift')).toMatchObject({ Threshold: 0.2, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
-    expect(alarms.find((a) => a.MetricName === 'InvalidRecordRate')).toMatchObject({ Threshold: 0.05, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   test('THEN the monitor-silent alarm fires when two windows with invocations have no RecordsAnalysed, and treats missing data as breaching', () => {
@@ -148,7 +151,8 @@ describe('GIVEN an endpoint monitored with JSON payloads, a dataset baseline, a 
     expect(alarms.find((a) => a.MetricName === 'Accuracy')).toMatchObject({ Threshold: 0.9, ComparisonOperator: 'LessThanThreshold', Period: 21600 });
     expect(alarms.find((a) => a.MetricName === 'F1')).toMatchObject({ Threshold: 0.8, ComparisonOperator: 'LessThanThreshold' });
     expect(monitoring.qualityAlarms).toHaveLength(2);
-    expect(alarms.find((a) => a.MetricName === 'MaxFeatureDrift').Period).toBe(21600);
+    const drift = alarmsOf(template).find((a) => a.Metrics?.some((m: any) => m.Expression?.startsWith('MAX([FILL(feature')));
+    expect(drift.Metrics.find((m: any) => m.Id === 'feature').MetricStat.Period).toBe(21600);
   });
 });
 
@@ -159,7 +163,7 @@ describe('GIVEN monitoring with autoPause', () => {
     const { monitoring } = build({
       ...FEATURES, autoPause: true, groundTruth: { problemType: ProblemType.REGRESSION, maximumMae: 3 },
     }, { killSwitch });
-    expect(paused).toEqual([monitoring.featureDriftAlarm, monitoring.predictionDriftAlarm, ...monitoring.qualityAlarms]);
+    expect(paused).toEqual([monitoring.dataDriftAlarm, ...monitoring.qualityAlarms]);
     expect(paused).not.toContain(monitoring.monitorSilentAlarm);
     expect(monitoring.qualityAlarms).toHaveLength(1);
   });
@@ -200,7 +204,7 @@ describe('GIVEN the compliance packs and the AiGovernance pack', () => {
     const { stack, monitoring } = build({ ...FEATURES, groundTruth: { problemType: ProblemType.REGRESSION, maximumMae: 3, maximumRmse: 5 } });
     const findings = unacknowledgedFindings(stack, [...compliancePacks(), new AiGovernanceChecks()]).filter((f) => f.path.startsWith(`${monitoring.node.path}/`));
     expect(findings.map((f) => `${f.rule} ${f.path}`)).toEqual([]);
-    expect(monitoring.alarms).toHaveLength(7);
+    expect(monitoring.alarms).toHaveLength(5);
   });
 });
 
