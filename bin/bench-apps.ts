@@ -21,7 +21,7 @@ import { RiskTier } from '../lib/policy/governance';
  * - `single`: (a) one stack holding all `endpoints`;
  * - `foundation-stack`: (b) a foundation stack and `stacks` endpoint stacks using its foundation;
  * - `nested`: (c) a parent stack holding the foundation and `stacks` nested stacks of endpoints using it;
- * - `spread`: (d) `endpoints` spread evenly over `stacks` stacks, each with its own foundation.
+ * - `spread`: (d) `endpoints` spread evenly over `stacks` stacks that share one foundation in its own stack.
  */
 export type Layout = 'plain' | 'governed' | 'single' | 'foundation-stack' | 'nested' | 'spread';
 
@@ -123,9 +123,13 @@ export function buildApp(app: App, shape: AppShape): Stack[] {
       });
       break;
     }
-    case 'spread':
-      split(shape.endpoints, groups).forEach((n, g) => fill(stack(app, `Models${g}`), n));
+    case 'spread': {
+      // One foundation for the account and region, in its own stack; the endpoints spread over many stacks.
+      const platform = stack(app, 'Platform');
+      const foundation = new GovernanceFoundation(platform, 'GovernanceFoundation');
+      split(shape.endpoints, groups).forEach((n, g) => fill(stack(app, `Models${g}`), n, foundation));
       break;
+    }
   }
   return stacks;
 }

@@ -62,6 +62,7 @@ describe('GIVEN the fleet layouts at a small size', () => {
     const spread = new App();
     buildApp(spread, { layout: 'spread', endpoints: 5, stacks: 2 });
     expect(endpointsPerStack(spread)).toEqual({ Models0: 3, Models1: 2 });
+    expect(spread.node.findAll().filter((c) => c instanceof GovernanceFoundation).map((f) => f.node.path)).toEqual(['Platform/GovernanceFoundation']);
     const filled = new App();
     buildApp(filled, { layout: 'governed', endpoints: 5, perStack: 2 });
     expect(Object.values(endpointsPerStack(filled))).toEqual([2, 2, 1]);
