@@ -25,7 +25,7 @@ export const MONITORING_METRIC_NAMESPACE = 'GovernedEndpoint/Monitoring';
 export const MonitoringMetrics = {
   /** Records parsed and compared in the window (the sample, not the traffic). Always published, 0 included. */
   RECORDS_ANALYSED: 'RecordsAnalysed',
-  /** Capture records in the window's objects that were seen (before sampling), as far as the monitor read. */
+  /** Capture records in the window's objects that were seen (before sampling): a field of the log line and the report, not a metric. */
   RECORDS_SEEN: 'RecordsSeen',
   /** Highest population stability index over the declared features. */
   MAX_FEATURE_DRIFT: 'MaxFeatureDrift',
@@ -35,9 +35,9 @@ export const MonitoringMetrics = {
   PREDICTION_DRIFT: 'PredictionDrift',
   /** Share (0..1) of sampled records that could not be parsed or did not fit the declared schema. */
   INVALID_RECORD_RATE: 'InvalidRecordRate',
-  /** 1 when the baseline could not be read or computed (the window is not compared), else 0. */
+  /** 1 when the baseline could not be read or computed (the window is not compared); published only then (0 is a log field). */
   BASELINE_UNAVAILABLE: 'BaselineUnavailable',
-  /** 1 when analysing the window failed (S3, throttling, timeouts), else 0. */
+  /** 1 when analysing the window failed (S3, throttling, timeouts); published only then (0 is a log field). */
   MONITOR_FAILED: 'MonitorFailed',
   /** PSI of one feature (opt-in: dimensions `EndpointName`, `Feature`). */
   FEATURE_DRIFT: 'FeatureDrift',

@@ -62,13 +62,16 @@ function emit(endpointName: string, schedule: Schedule, extra: Record<string, st
     return;
   }
   const dims: Record<string, string> = { EndpointName: endpointName, ...extra, ...(schedule === 'hypercare' ? { [SCHEDULE_DIMENSION]: HYPERCARE_SCHEDULE } : {}) };
+  // Every custom metric is billed while it is published: RecordsSeen, and the failure flags while they are 0, are
+  // fields of the log line only (the report and the log keep them; the monitor-health alarm reads a missing flag as 0).
+  const metric = ([name, value]: [string, number]) => name !== M.RECORDS_SEEN && !((name === M.MONITOR_FAILED || name === M.BASELINE_UNAVAILABLE) && value === 0);
   console.log(JSON.stringify({
     _aws: {
       Timestamp: at.getTime(),
       CloudWatchMetrics: [{
         Namespace: MONITORING_METRIC_NAMESPACE,
         Dimensions: [Object.keys(dims)],
-        Metrics: present.map(([Name]) => ({ Name, Unit: Name === M.RECORDS_ANALYSED || Name === M.RECORDS_SEEN || Name === M.LABELLED_RECORDS ? 'Count' : 'None' })),
+        Metrics: present.filter(metric).map(([Name]) => ({ Name, Unit: Name === M.RECORDS_ANALYSED || Name === M.LABELLED_RECORDS ? 'Count' : 'None' })),
       }],
     },
     ...dims,

@@ -49,6 +49,9 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) faults', (_variant, load) =>
     await expect(run()).rejects.toMatchObject({ name: 'InvocationFailed', message: expect.stringContaining(`${ENDPOINT}: `) });
     expect(aggregateOf(logs, ENDPOINT)).toMatchObject({ MonitorFailed: 1 });
     expect(aggregateOf(logs, ENDPOINT)).not.toHaveProperty('RecordsAnalysed');
+    // AND a failure flag at 1 is a metric (the monitor-health alarm's)
+    const failed = aggregateOf(logs, ENDPOINT)! as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
+    expect(failed._aws.CloudWatchMetrics[0].Metrics.map((x) => x.Name)).toContain('MonitorFailed');
     expect(alerts()).toEqual([`[model monitor] ${ENDPOINT}: monitoring failed`]);
     expect(aws.published()[0].Message).toContain('AccessDenied');
     expect(aggregateOf(logs, OTHER)).toMatchObject({ MonitorFailed: 0, RecordsAnalysed: 200 });

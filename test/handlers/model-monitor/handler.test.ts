@@ -46,6 +46,9 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) window tick', (_variant, loa
     expect(m).toMatchObject({ RecordsAnalysed: 1000, RecordsSeen: 1000, MonitorFailed: 0, BaselineUnavailable: 0, InvalidRecordRate: 0, DriftedFeatureShare: 0.5 });
     expect(m.MaxFeatureDrift as number).toBeGreaterThan(0.2);
     expect((m._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]).toMatchObject({ Namespace: 'GovernedEndpoint/Monitoring', Dimensions: [['EndpointName']] });
+    // AND the billed metrics are the aggregate figures: RecordsSeen and the failure flags at 0 stay fields of the log line
+    const names = (m._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0].Metrics.map((x) => x.Name).sort();
+    expect(names).toEqual(['DriftedFeatureShare', 'InvalidRecordRate', 'MaxFeatureDrift', 'RecordsAnalysed']);
     const report = JSON.parse(aws.object(REPORT)!);
     expect(report).toMatchObject({
       schema: 'governed-endpoint/model-monitor-report/1', endpointName: ENDPOINT, window: { start: '2030-03-10T09:00:00.000Z', end: '2030-03-10T10:00:00.000Z' },
