@@ -58,15 +58,31 @@ const PRICES = {
   lambdaPerMillionRequests: 0.20,
   lambdaGbSecond: 0.0000166667,
   ssmStandardParameterMonth: 0,
+  customMetricMonth: 0.30,
+  s3Per1kGets: 0.0004,
 } as const;
 const HOURS_PER_MONTH = 730;
 const TRAFFIC = {
   requestsPerMonth: 1_000_000,
   capturedKbPerRequest: 3.5, // 2 KB request + 1 KB response + capture metadata, JSON captured as text
   capturePutsPerMonth: 2 * 60 * HOURS_PER_MONTH, // one capture object per instance per minute with traffic
-  reconcileInvocationsPerMonth: 12 * HOURS_PER_MONTH, // a 5-minute reconcile schedule, when a kill switch exists
-  functionGbSeconds: 0.128 * 0.5, // 128 MB for 0.5 s per invocation
+  reconcileInvocationsPerMonth: 12 * HOURS_PER_MONTH, // a 5-minute reconcile schedule
+  enforcerGbSeconds: 0.256 * 0.5, // the enforcer: 256 MB for 0.5 s per invocation
+  monitorWindowsPerMonth: HOURS_PER_MONTH, // hourly windows
+  monitorWindowGbSeconds: 1.024 * 5, // 1024 MB for 5 s per analysed window (npm run bench:monitor: 2.4-2.7 s for 1,000,000 records)
+  monitorTicksPerMonth: 4 * HOURS_PER_MONTH + 30, // the 15-minute hypercare tick and the daily review tick, each short when idle
+  monitorTickGbSeconds: 1.024 * 0.5,
+  hypercareWindowsPerMonth: 4 * 24 * 7, // one deployment a month: 7 days of 15-minute windows (HIGH tier)
+  // Capture objects read per window: every object of the hour while traffic is below the sample (10,000 records).
+  monitorGetsPerMonth: 2 * 60 * HOURS_PER_MONTH,
+  killSwitchMetrics: 1, // Paused; FailClosed and Enforcements only while they are 1
+  monitorMetrics: 5, // RecordsAnalysed, MaxFeatureDrift, DriftedFeatureShare, PredictionDrift, InvalidRecordRate
 } as const;
+
+/** Lambda's price for `runs` invocations of `gbSeconds` each. */
+function lambda(runs: number, gbSeconds: number): number {
+  return runs * (PRICES.lambdaPerMillionRequests / 1e6 + gbSeconds * PRICES.lambdaGbSecond);
+}
 
 /** The monthly cost table, from the resources of one governed endpoint in its own stack. */
 export function costTable(one: CaseResult): string {
@@ -82,13 +98,23 @@ export function costTable(one: CaseResult): string {
     ['Data capture PUTs into the evidence store', `${TRAFFIC.capturePutsPerMonth} x $${PRICES.s3Per1kPuts}/1k`, (TRAFFIC.capturePutsPerMonth / 1000) * PRICES.s3Per1kPuts],
     ['Data capture storage, month 1', `${capturedGb.toFixed(2)} GB written, ${(capturedGb / 2).toFixed(2)} GB-month held`, (capturedGb / 2) * PRICES.s3GbMonth],
     ['SSM parameters (kill switch, monitoring, the foundation\'s references)', `${types['AWS::SSM::Parameter'] ?? 0} standard parameter(s)`, 0],
-    ['Functions (one each per foundation: kill-switch enforcer, model monitor)', functions
-      ? `${functions} function(s), ${TRAFFIC.reconcileInvocationsPerMonth} runs x 128 MB x 0.5 s`
-      : 'none in the template yet', functions * (TRAFFIC.reconcileInvocationsPerMonth * (PRICES.lambdaPerMillionRequests / 1e6 + TRAFFIC.functionGbSeconds * PRICES.lambdaGbSecond))],
+    ['Kill-switch enforcer (one per foundation)', `${TRAFFIC.reconcileInvocationsPerMonth} runs x 256 MB x 0.5 s`,
+      functions >= 1 ? lambda(TRAFFIC.reconcileInvocationsPerMonth, TRAFFIC.enforcerGbSeconds) : 0],
+    ['Model monitor (one per foundation)', `${TRAFFIC.monitorWindowsPerMonth} windows x 1024 MB x 5 s, ${TRAFFIC.monitorTicksPerMonth} other ticks x 0.5 s, ` +
+      `${TRAFFIC.hypercareWindowsPerMonth} hypercare windows x 5 s`, functions >= 2
+      ? lambda(TRAFFIC.monitorWindowsPerMonth + TRAFFIC.hypercareWindowsPerMonth, TRAFFIC.monitorWindowGbSeconds) + lambda(TRAFFIC.monitorTicksPerMonth, TRAFFIC.monitorTickGbSeconds) : 0],
+    ['Monitor reads of data capture (S3 GET and KMS decrypt)', `${TRAFFIC.monitorGetsPerMonth} objects x ($${PRICES.s3Per1kGets}/1k + $${PRICES.kmsPer10kRequests}/10k)`,
+      functions >= 2 ? (TRAFFIC.monitorGetsPerMonth / 1000) * PRICES.s3Per1kGets + (TRAFFIC.monitorGetsPerMonth / 10_000) * PRICES.kmsPer10kRequests : 0],
+    ['Custom metrics (embedded metric format)', `${TRAFFIC.killSwitchMetrics} kill-switch + ${TRAFFIC.monitorMetrics} monitor metrics x $${PRICES.customMetricMonth.toFixed(2)}, ` +
+      `+ the monitor's ${TRAFFIC.monitorMetrics} during 7 days of hypercare`,
+    (TRAFFIC.killSwitchMetrics + (functions >= 2 ? TRAFFIC.monitorMetrics * (1 + 7 / 30) : 0)) * PRICES.customMetricMonth],
     ['Log group (KMS, 1-year retention)', 'SageMaker writes these logs anyway; retention caps what is kept', 0],
   ];
   const added = rows.reduce((s, r) => s + r[2], 0);
   const month12 = added - rows[5][2] + capturedGb * 11.5 * PRICES.s3GbMonth;
+  // In a fleet, the dashboard is shared by the endpoints of a stack and the key and functions by a foundation's.
+  const shared = rows[1][2] + rows[2][2] + rows[7][2] + rows[8][2];
+  const inStackOf10 = added - shared + shared / 10;
   const out = [
     `Region us-east-1, on-demand list prices in USD. Traffic: ${TRAFFIC.requestsPerMonth.toLocaleString('en-US')} requests a month, 100% captured (HIGH tier),`,
     `${TRAFFIC.capturedKbPerRequest} KB captured per request. Endpoint: 2 x ml.m5.large at $${PRICES.mlM5LargeHour}/h x ${HOURS_PER_MONTH} h.`,
@@ -99,6 +125,7 @@ export function costTable(one: CaseResult): string {
       ['endpoint instances (2 x ml.m5.large)', instances.toFixed(2), '100.0%'],
       ['governance added, month 1', added.toFixed(2), `${((100 * added) / instances).toFixed(1)}%`],
       ['governance added, month 12 (12 months of capture held)', month12.toFixed(2), `${((100 * month12) / instances).toFixed(1)}%`],
+      ['governance added, month 1, one of 10 endpoints sharing a stack and foundation', inStackOf10.toFixed(2), `${((100 * inStackOf10) / instances).toFixed(1)}%`],
     ]),
   ];
   return out.join('\n');

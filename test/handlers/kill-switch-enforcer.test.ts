@@ -320,6 +320,13 @@ describe.each(ENFORCER_VARIANTS)('kill-switch enforcer (%s) with mocked AWS clie
         _aws: { CloudWatchMetrics: [{ Namespace: 'GovernedEndpoint/KillSwitch', Dimensions: [['EndpointName']] }] },
         EndpointName: ENDPOINT, Paused: 1,
       });
+      // AND FailClosed and Enforcements are metrics only when 1 (each custom metric is billed); at 0 they are log fields
+      expect(emf._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).toEqual(['Paused', 'Enforcements']);
+      expect(emf).toMatchObject({ FailClosed: 0, Enforcements: 1 });
+      logs.length = 0;
+      await mod.handler({ kind: 'reconcile', targets: [TARGET] });
+      const again = logs.map((l) => JSON.parse(l)).find((l) => l._aws);
+      expect(again._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).toEqual(['Paused']);
     });
   });
 

@@ -11,7 +11,13 @@ export function emitMetrics(endpointName: string, values: { paused: boolean; fai
       CloudWatchMetrics: [{
         Namespace: KILL_SWITCH_METRIC_NAMESPACE,
         Dimensions: [['EndpointName']],
-        Metrics: [{ Name: 'Paused', Unit: 'Count' }, { Name: 'FailClosed', Unit: 'Count' }, { Name: 'Enforcements', Unit: 'Count' }],
+        // Paused always (the dashboards graph it); FailClosed and Enforcements only when 1: every custom metric is billed
+        // while it is published, and at 0 they stay fields of the log line.
+        Metrics: [
+          { Name: 'Paused', Unit: 'Count' },
+          ...(values.failClosed ? [{ Name: 'FailClosed', Unit: 'Count' }] : []),
+          ...(values.enforced ? [{ Name: 'Enforcements', Unit: 'Count' }] : []),
+        ],
       }],
     },
     EndpointName: endpointName,
