@@ -76,8 +76,9 @@ export interface GovernanceFoundationProps {
    * which its kill-switch enforcer finds the endpoints it serves: 1 to 128 letters, digits and `_ . -`, unique in the
    * account and region.
    * @default - the stack's name for the foundation `GovernanceFoundation.of` creates (ID `GovernanceFoundation` at the
-   *   stack's root); for any other, the stack's name, a dot and the foundation's construct path within its stack, with
-   *   `/` written `.` and other characters outside the allowed set written `-`
+   *   root of a top-level stack); for any other (nested stacks included), the top-level stack's name, a dot and the
+   *   foundation's construct path below that stack, with `/` written `.` and other characters outside the allowed set
+   *   written `-`
    */
   readonly name?: string;
 
@@ -325,10 +326,15 @@ export class GovernanceFoundation extends Construct implements IGovernanceFounda
 
 /** The default name: the stack's for its singleton foundation, the stack's and the path within it for any other. */
 function defaultName(foundation: GovernanceFoundation): string {
+  // A nested stack's name is a token until deployment: name it by its top-level stack and its path below it.
+  let top = Stack.of(foundation);
+  while (top.nestedStackParent) {
+    top = top.nestedStackParent;
+  }
   const stack = Stack.of(foundation);
-  if (foundation.node.scope === stack && foundation.node.id === GovernanceFoundation.STACK_SINGLETON_ID) {
+  if (top === stack && foundation.node.scope === stack && foundation.node.id === GovernanceFoundation.STACK_SINGLETON_ID) {
     return stack.stackName;
   }
-  const path = foundation.node.scopes.slice(foundation.node.scopes.indexOf(stack) + 1).map((c) => c.node.id).join('.');
-  return `${stack.stackName}.${path.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+  const path = foundation.node.scopes.slice(foundation.node.scopes.indexOf(top) + 1).map((c) => c.node.id).join('.');
+  return `${top.stackName}.${path.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
 }

@@ -157,7 +157,9 @@ export class AppIndex {
 
   /** How a report names a resource seen from `from`: its logical ID, prefixed by its stack when that differs. */
   public label(resource: IndexedResource, from?: IndexedResource): string {
-    return from && from.stack !== resource.stack ? `${resource.stack.stackName}/${resource.logicalId}` : resource.logicalId;
+    // A nested stack's name is a token until deployment: it is named by its construct path.
+    const stackLabel = resource.stack.nested ? resource.stack.node.path : resource.stack.stackName;
+    return from && from.stack !== resource.stack ? `${stackLabel}/${resource.logicalId}` : resource.logicalId;
   }
 
   /** Resources in other stacks whose export this import name is (`<Stack>:ExportsOutputRef<Logical>...`). */

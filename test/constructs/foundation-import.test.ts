@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint } from '../../constructs/governed-endpoint';
@@ -207,5 +207,17 @@ describe('GIVEN an endpoint in a separate app that imports the platform foundati
     const unlocked = GovernanceFoundation.fromAttributes(low, 'Platform', { ...ATTRS, objectLockEnabled: false });
     expect(() => new GovernedEndpoint(low, 'Scoring', endpointProps({ foundation: unlocked, governance: { owner: 'ml@example.com', purpose: 'scoring', riskTier: RiskTier.LOW } })))
       .not.toThrow();
+  });
+});
+
+describe('GIVEN an endpoint in a nested stack without a foundation of its own', () => {
+  test('WHEN the nested stack creates its foundation on first use THEN it is named by the top-level stack and its path, and the app synthesizes', () => {
+    const app = new App();
+    const parent = new Stack(app, 'Platform');
+    const nested = new NestedStack(parent, 'FraudModels');
+    const endpoint = new GovernedEndpoint(nested, 'Scoring', endpointProps());
+    expect(GovernanceFoundation.of(nested).name).toBe('Platform.FraudModels.GovernanceFoundation');
+    expect(endpoint.killSwitch.foundationName).toBe('Platform.FraudModels.GovernanceFoundation');
+    expect(() => app.synth()).not.toThrow();
   });
 });
