@@ -141,7 +141,8 @@ export class ModelMonitor extends Construct {
       acknowledgeWildcardResource(policy, arn, `The monitor serves every endpoint of foundation ${props.foundationName}, including those of other stacks; ` +
         `the statement is limited by the condition aws:ResourceTag/${GovernanceTags.FOUNDATION} = ${props.foundationName}.`);
     }
-    for (const arn of [...objectReads, reportWrites]) {
+    // The monitoring/ prefix is both read and written: one ARN, acknowledged once.
+    for (const arn of new Set([...objectReads, reportWrites])) {
       acknowledgeWildcardResource(policy, arn, 'Capture, label and report keys carry the endpoint name and the time; the permission is scoped to the ' +
         'data-capture, ground-truth and monitoring prefixes of the evidence bucket (writes to monitoring/ only).');
     }

@@ -176,8 +176,10 @@ describe('GIVEN the alarms of a GovernedEndpoint', () => {
     const alertTopic = sns.Topic.fromTopicArn(stack, 'Pager', 'arn:aws:sns:eu-west-1:123456789012:pager');
     new GovernedEndpoint(stack, 'Scoring', endpointProps({ alarms: { alertTopic } }));
     const template = Template.fromStack(stack);
+    // (its 8 operational alarms and the 3 of its model monitoring, which alert the same topic)
     const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('Scoring'));
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(11);
+    expect(alarms.filter(([id]) => id.startsWith('ScoringMonitoring'))).toHaveLength(3);
     for (const [, a] of alarms as [string, any][]) {
       expect(a.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:pager']);
     }

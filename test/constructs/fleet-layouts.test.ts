@@ -120,7 +120,13 @@ describe('GIVEN endpoints in one stack with its own foundation', () => {
     // THEN
     expect(acknowledgements(app)).toEqual(before);
     expect(before.filter((a) => a.id === killSwitchId)).toEqual([expect.objectContaining({ path: expect.stringMatching(/^FraudEndpoints\/.*KillSwitchEnforcer[^/]*\/Function\/Policy\/Resource$/) })]);
-    expect(before.filter((a) => a.id.startsWith(`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket)}.Arn>/data-capture/`))).toHaveLength(2);
+    // AND each endpoint acknowledges its own capture prefix, and the foundation's model monitor the whole capture prefix it reads
+    const capture = before.filter((a) => a.id.startsWith(`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket)}.Arn>/data-capture/`));
+    expect(capture.filter((a) => /\/ExecutionRole\//.test(a.path))).toHaveLength(2);
+    expect(capture.filter((a) => !/\/ExecutionRole\//.test(a.path))).toEqual([expect.objectContaining({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket)}.Arn>/data-capture/*]`,
+      path: expect.stringMatching(/^FraudEndpoints\/GovernanceFoundation\/ModelMonitor\/Function\/Policy\/Resource$/),
+    })]);
   });
 });
 
@@ -145,12 +151,17 @@ describe('GIVEN endpoints whose foundation is in another stack', () => {
     // WHEN
     app.synth();
     // THEN
-    const capture = acknowledgements(app).filter((a) => a.id.includes('/data-capture/'));
+    const capture = acknowledgements(app).filter((a) => a.id.includes('/data-capture/') && /\/ExecutionRole\//.test(a.path));
     expect(capture).toHaveLength(4);
     expect(capture.filter((a) => a.id.includes(`<${platform.getLogicalId(bucket)}.Arn>`))).toEqual([]);
     expect(capture.every((a) => a.id.startsWith('AwsSolutions-IAM5[Resource::Platform:ExportsOutput'))).toBe(true);
     // AND the one enforcer, in the foundation's stack, acknowledges its snapshot prefix with the local reference
     const snapshots = acknowledgements(app).filter((a) => a.id.includes('/kill-switch/*'));
     expect(snapshots.map((a) => [a.path.split('/')[0], a.id])).toEqual([['Platform', `AwsSolutions-IAM5[Resource::<${platform.getLogicalId(bucket)}.Arn>/kill-switch/*]`]]);
+    // AND so does the one model monitor, in the foundation's stack, for the capture prefix it reads
+    const monitorCapture = acknowledgements(app).filter((a) => a.id.includes('/data-capture/') && !/\/ExecutionRole\//.test(a.path));
+    expect(monitorCapture.map((a) => [a.path, a.id])).toEqual([
+      ['Platform/GovernanceFoundation/ModelMonitor/Function/Policy/Resource', `AwsSolutions-IAM5[Resource::<${platform.getLogicalId(bucket)}.Arn>/data-capture/*]`],
+    ]);
   });
 });

@@ -10,6 +10,17 @@ import { allStatements, asArray, endpointProps, newStack, synthEndpoint } from '
 
 const captureStatement = (template: Template) => allStatements(template).find((s) => s.Sid === 'WriteDataCapture');
 
+/** The statements of the policies attached to the role whose logical ID contains `role`. */
+function statementsOfRole(template: Template, role: string): any[] {
+  const attached = (p: any) => (p.Properties.Roles ?? []).some((r: any) => typeof r.Ref === 'string' && r.Ref.includes(role));
+  const policies = [
+    ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+    ...Object.values(template.findResources('AWS::IAM::Policy')),
+  ].filter(attached) as any[];
+  expect(policies.length).toBeGreaterThan(0);
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
 describe('GIVEN a GovernedEndpoint with the required props only', () => {
   describe('WHEN its encryption key is read', () => {
     test('THEN it is customer-managed, rotated and retained', () => {
@@ -120,18 +131,31 @@ describe('GIVEN a GovernedEndpoint with the required props only', () => {
       const { template } = synthEndpoint();
       const statements = allStatements(template);
       const s3Read = statements.filter((s) => asArray(s.Action).some((a: string) => a.startsWith('s3:Get')));
-      expect(s3Read).toEqual([expect.objectContaining({
-        Action: 's3:GetObject',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::model-artifacts-bucket/fraud/v14/model.tar.gz']] },
-      })]);
+      // AND the only other object read in the stack is the foundation's model monitor's, confined to the
+      // data-capture, ground-truth and monitoring prefixes of the evidence bucket
+      const evidence = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^GovernanceFoundationEvidenceBucket/), 'Arn'] }, `/${prefix}/*`]] });
+      expect(s3Read).toEqual([
+        expect.objectContaining({
+          Sid: 'ReadModelArtifact',
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::model-artifacts-bucket/fraud/v14/model.tar.gz']] },
+        }),
+        { Sid: 'ReadEvidence', Effect: 'Allow', Action: 's3:GetObject', Resource: [evidence('data-capture'), evidence('ground-truth'), evidence('monitoring')] },
+      ]);
+      expect(statementsOfRole(template, 'ScoringExecutionRole').filter((s) => asArray(s.Action).some((a: string) => a.startsWith('s3:Get'))))
+        .toEqual([expect.objectContaining({ Sid: 'ReadModelArtifact' })]);
       const pull = statements.find((s) => asArray(s.Action).includes('ecr:BatchGetImage'));
       expect(pull.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:123456789012:repository/fraud-scoring']] });
     });
 
-    test('THEN it uses "*" resources only for ecr:GetAuthorizationToken, namespace-conditioned cloudwatch:PutMetricData and the enforcer\'s tag:GetResources', () => {
+    test('THEN it uses "*" resources only for ecr:GetAuthorizationToken, namespace-conditioned cloudwatch:PutMetricData and the tag:GetResources of the enforcer and of the model monitor', () => {
       const { template } = synthEndpoint();
       const star = allStatements(template).filter((s) => s.Effect === 'Allow' && asArray(s.Resource).includes('*'));
-      expect(star.map((s) => s.Action).sort()).toEqual(['cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken', 'tag:GetResources']);
+      expect(star.map((s) => s.Action).sort()).toEqual(['cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken', 'tag:GetResources', 'tag:GetResources']);
+      const starOf = (role: string) => statementsOfRole(template, role).filter((s) => asArray(s.Resource).includes('*')).map((s) => s.Action).sort();
+      expect(starOf('ScoringExecutionRole')).toEqual(['cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken']);
+      expect(starOf('KillSwitchEnforcerFunctionRole')).toEqual(['tag:GetResources']);
+      expect(starOf('ModelMonitorFunctionRole')).toEqual(['tag:GetResources']);
       expect(star.find((s) => s.Action === 'cloudwatch:PutMetricData').Condition).toEqual({
         StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', 'AWS/SageMaker'] },
       });

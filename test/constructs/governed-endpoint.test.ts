@@ -23,10 +23,12 @@ describe('GIVEN a GovernedEndpoint with the required props only (HIGH tier unles
       // THEN each one has the three governance tags: the endpoint's own resources with its values,
       // the shared foundation with the same owner and tier and a purpose of its own
       expect(taggable.length).toBeGreaterThanOrEqual(8);
-      // AND the endpoint's alarms carry none of them (their names carry the endpoint's)
+      // AND the endpoint's alarms carry none of them (their names carry the endpoint's): its 8 operational alarms
+      // and the 3 of its model monitoring (data drift, monitor health, monitor silent; no ground truth, no quality alarm)
       const ownAlarms = stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) &&
         c.cfnResourceType === 'AWS::CloudWatch::Alarm' && c.node.path.startsWith('TestStack/Scoring/'));
-      expect(ownAlarms).toHaveLength(8);
+      expect(ownAlarms).toHaveLength(11);
+      expect(ownAlarms.filter((c) => c.node.path.startsWith('TestStack/Scoring/Monitoring/'))).toHaveLength(3);
       for (const c of ownAlarms) {
         expect(Object.keys(tagsOf(c)).filter((k) => k.startsWith('governance:'))).toEqual([]);
       }

@@ -79,11 +79,17 @@ describe('GIVEN the kill-switch enforcer of a foundation', () => {
     });
 
     test('THEN it may be invoked by its own two rules and its auto-pause topic only', () => {
-      const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as any[];
+      // (the foundation's model monitor is a function of its own, invoked by its own schedules)
+      const permissions = (Object.values(template.findResources('AWS::Lambda::Permission')) as any[])
+        .filter((p) => /KillSwitchEnforcerFunction/.test(p.Properties.FunctionName['Fn::GetAtt']?.[0] ?? ''));
       expect(permissions.map((p) => p.Properties.Principal).sort()).toEqual(['events.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']);
       for (const p of permissions.filter((x) => x.Properties.Principal === 'events.amazonaws.com')) {
         expect(p.Properties.SourceArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/KillSwitchEnforcer(Change|Reconcile)Rule/), 'Arn'] });
       }
+      // AND every other invoke permission of the stack is the model monitor's, from its three schedules
+      const others = (Object.values(template.findResources('AWS::Lambda::Permission')) as any[]).filter((p) => !permissions.includes(p));
+      expect(others.map((p) => [p.Properties.FunctionName['Fn::GetAtt'][0], p.Properties.Principal])).toEqual(
+        [0, 1, 2].map(() => [expect.stringMatching(/^GovernanceFoundationModelMonitorFunction/), 'events.amazonaws.com']));
     });
 
     test('THEN its permissions are bounded by tags and names: the kill-switch tag on endpoints of its foundation only, kill-switch parameters only, the snapshot prefix, the alert topic', () => {
@@ -152,7 +158,8 @@ describe('GIVEN the kill-switch enforcer of a foundation', () => {
   });
 
   describe('WHEN more endpoints use the foundation', () => {
-    test('THEN the enforcer\'s resources are the same for 1 endpoint and for 30: nothing per endpoint, no shards', () => {
+    test('THEN the enforcer\'s resources are the same for 1 endpoint and for 20: nothing per endpoint, no shards', () => {
+      // (20 monitored endpoints and the foundation fit the 500 resources of one stack; 30 would not)
       const build = (n: number) => {
         const stack = newStack();
         for (let i = 0; i < n; i++) {
@@ -161,10 +168,11 @@ describe('GIVEN the kill-switch enforcer of a foundation', () => {
         return Template.fromStack(stack);
       };
       const one = build(1);
-      const fifty = build(30);
-      expect(enforcerResources(fifty)).toEqual(enforcerResources(one));
-      expect(enforcerFunctions(fifty)).toHaveLength(1);
-      expect(changeRules(fifty)).toHaveLength(1);
+      const twenty = build(20);
+      expect(Object.keys(twenty.findResources('AWS::SageMaker::Endpoint'))).toHaveLength(20);
+      expect(enforcerResources(twenty)).toEqual(enforcerResources(one));
+      expect(enforcerFunctions(twenty)).toHaveLength(1);
+      expect(changeRules(twenty)).toHaveLength(1);
     });
 
     test('THEN endpoints of other stacks that use it get no enforcer of their own', () => {
