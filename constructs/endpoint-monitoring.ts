@@ -185,7 +185,9 @@ export class EndpointMonitoring extends Construct {
       {
         metric: new cloudwatch.MathExpression({
           // Each figure over its threshold: above 1 means that one crossed. A window without figures (no traffic) is 0.
-          expression: `MAX([FILL(feature, 0) / ${settings.driftThreshold}, FILL(prediction, 0) / ${settings.predictionDriftThreshold}, FILL(invalid, 0) / ${settings.invalidRecordRateThreshold}])`,
+          // An invalid-record threshold of 0 means any invalid record: that term is then 2 or 0 rather than a division by 0.
+          expression: `MAX([FILL(feature, 0) / ${settings.driftThreshold}, FILL(prediction, 0) / ${settings.predictionDriftThreshold}, ` +
+            (settings.invalidRecordRateThreshold > 0 ? `FILL(invalid, 0) / ${settings.invalidRecordRateThreshold}])` : 'IF(FILL(invalid, 0) > 0, 2, 0)])'),
           usingMetrics: {
             feature: this.metric(MonitoringMetrics.MAX_FEATURE_DRIFT),
             prediction: this.metric(MonitoringMetrics.PREDICTION_DRIFT),

@@ -89,6 +89,12 @@ describe('GIVEN an endpoint monitored with two CSV features and the defaults', (
     expect(byId.invalid.Metric.MetricName).toBe('InvalidRecordRate');
   });
 
+  test('THEN an invalid-record threshold of 0 alarms on any invalid record, without dividing by 0', () => {
+    const { template: zero } = build({ ...FEATURES, invalidRecordRateThreshold: 0 });
+    const drift = alarmsOf(zero).find((a) => a.Metrics?.some((m: any) => m.Expression?.startsWith('MAX([FILL(feature')));
+    expect(drift.Metrics.find((m: any) => m.Expression).Expression).toBe('MAX([FILL(feature, 0) / 0.2, FILL(prediction, 0) / 0.2, IF(FILL(invalid, 0) > 0, 2, 0)])');
+  });
+
   test('THEN data drift, monitor health and monitor silent alarms exist, each notifying the alert topic', () => {
     const alarms = alarmsOf(template);
     expect(alarms).toHaveLength(3);

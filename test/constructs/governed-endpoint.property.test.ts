@@ -3,7 +3,9 @@ import { BATCH_SIZE, checkGeneratedBatches, Tally } from '../helpers/property-ru
 /**
  * Generated configurations across every prop: tier, instance type (all of the SDK's, instance-store families included),
  * count, capture, retention, deployment policy, alarms, autoscaling, network isolation, VPC, approval gate, model
- * source, key and evidence, kill switch and invoke grants. A few break a floor or an opt-out; the rest must be accepted.
+ * source, key and evidence, kill switch, invoke grants, review interval and monitoring (on or off per tier, risk acceptance,
+ * features, baseline, window, sample size, thresholds, ground truth, hypercare, auto-pause). A few break a floor, an
+ * opt-out or a monitoring option; the rest must be accepted.
  * Each app holds 25 of them; 4 tests x 5 apps = 500 per run of this file.
  */
 const RUNS = 5;

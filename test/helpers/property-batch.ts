@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Names, Stack, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -17,12 +17,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GovernanceFoundation } from '../../constructs/governance-foundation';
 import { GovernedEndpoint, GovernedEndpointProps } from '../../constructs/governed-endpoint';
-import { minimumInstanceCount } from '../../lib/policy/governance';
+import { GovernanceTags, minimumInstanceCount, tierFloors } from '../../lib/policy/governance';
+import { SAGEMAKER_NAME } from '../../lib/policy/aws-limits';
+import { AUTO_PAUSE_TAG_PREFIX } from '../../lib/policy/kill-switch-protocol';
+import { MONITORING_CONFIG_TAG } from '../../lib/policy/monitoring-protocol';
+import { BaselineFormat, FeatureKind, MonitoringBaseline, MonitoringOptions, PayloadFormat, ProblemType } from '../../constructs/monitoring-options';
 import { ModelArtifact, ModelImage, ModelSource } from '../../constructs/model-source';
 import { acknowledge, inCompliancePacks } from '../../constructs/private/acknowledge';
 import { AiGovernanceChecks } from '../../lib/nag/ai-governance-checks';
 import { buildGovernanceReport } from '../../lib/report/report-document';
-import { AlarmName, deploymentPolicy, expectedProblems, GeneratedEndpoint, GeneratedStack, hasAdditionalRollbackAlarm } from './endpoint-configs';
+import {
+  AlarmName, baselineUrl, deploymentPolicy, expectedProblems, GeneratedEndpoint, GeneratedFeature, GeneratedMonitoring, GeneratedStack, hasAdditionalRollbackAlarm,
+} from './endpoint-configs';
 import { compliancePacks } from './nag';
 
 const IMAGE_URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-scoring:1.4.2';
@@ -180,10 +186,11 @@ function propsOf(c: GeneratedEndpoint, i: number, stack: Stack, network: Network
         encryptionKey: kms.Key.fromKeyArn(fixtures, 'ImportedKey', KEY_ARN),
         evidenceBucket: s3.Bucket.fromBucketName(fixtures, 'ImportedEvidence', `evidence-${i}`),
       } : {};
+  const endpointName = c.endpointName === undefined ? undefined : `${c.endpointName}-${stack.node.id}-${i}`;
   const props: GovernedEndpointProps = {
     model: modelOf(c, fixtures),
-    governance: { owner: 'ml-platform@example.com', purpose: `property test ${i}`, riskTier: c.tier },
-    endpointName: c.endpointName === undefined ? undefined : `${c.endpointName}-${stack.node.id}-${i}`,
+    governance: { owner: 'ml-platform@example.com', purpose: `property test ${i}`, riskTier: c.tier, reviewEveryDays: c.reviewEveryDays },
+    endpointName,
     variantName: c.variantName,
     instanceType: c.instanceType,
     initialInstanceCount: c.instanceCount,
@@ -222,12 +229,63 @@ function propsOf(c: GeneratedEndpoint, i: number, stack: Stack, network: Network
       disableScaleIn: c.autoScaling.disableScaleIn,
     },
     killSwitch: {
-      parameterName: c.killSwitch.parameterName ? `/ml/${stack.node.id}/endpoint-${i}/kill-switch` : undefined,
+      parameterName: c.killSwitch.parameterName ? `/governed-endpoint/${stack.node.id}/endpoint-${i}/kill-switch` : undefined,
       autoPauseOn: c.killSwitch.autoPause ? [fixtureAlarm('PauseAlarm')] : undefined,
     },
+    monitoring: monitoringOf(c.monitoring, () => endpointName ?? generatedEndpointName(stack, `E${i}`)),
   };
   // The user's own rollback alarm notifies the endpoint's alert topic, like every alarm should.
   return { props, wire: (endpoint) => rollbackAlarm?.addAlarmAction(new cw_actions.SnsAction(endpoint.alarms.alertTopic)) };
+}
+
+/** The name the construct gives endpoint `id` of `stack` when it is given none (as a construct at the same path would get). */
+function generatedEndpointName(stack: Stack, id: string): string {
+  const probe = new Construct(new Stack(new App(), stack.node.id), id);
+  return Names.uniqueResourceName(probe, { maxLength: SAGEMAKER_NAME.maxLength, separator: '-' });
+}
+
+/** The `monitoring` prop a generated one stands for; `endpointName` gives the name a `fromS3` baseline's URL is under. */
+function monitoringOf(m: GeneratedMonitoring | undefined, endpointName: () => string): MonitoringOptions | undefined {
+  if (m === undefined) {
+    return undefined;
+  }
+  const feature = (f: GeneratedFeature) => ({ name: f.name, kind: f.kind === 'numeric' ? FeatureKind.NUMERIC : FeatureKind.CATEGORICAL, csvIndex: f.csvIndex, jsonPath: f.jsonPath });
+  if (m.kind === 'riskAcceptance') {
+    return { riskAcceptance: m.reason, features: m.withFeatures ? [feature({ name: 'amount', kind: 'numeric', csvIndex: 0 })] : undefined };
+  }
+  const format = (f?: 'CSV' | 'JSON') => (f === undefined ? undefined : f === 'CSV' ? PayloadFormat.CSV : PayloadFormat.JSON);
+  const minutes = (n?: number) => (n === undefined ? undefined : n % 60 === 0 ? Duration.hours(n / 60) : Duration.minutes(n));
+  const b = m.baseline;
+  const baselineFormat = (f: 'CSV' | 'JSONL') => (f === 'CSV' ? BaselineFormat.CSV : BaselineFormat.JSONL);
+  const gt = m.groundTruth;
+  return {
+    features: m.features?.map(feature),
+    prediction: m.prediction && { kind: m.prediction.kind === 'numeric' ? FeatureKind.NUMERIC : FeatureKind.CATEGORICAL, csvIndex: m.prediction.csvIndex, jsonPath: m.prediction.jsonPath },
+    inputFormat: format(m.inputFormat),
+    outputFormat: format(m.outputFormat),
+    baseline: b === undefined ? undefined
+      : b.kind === 'warmUp' ? MonitoringBaseline.fromWarmUp(b.hours % 24 === 0 ? Duration.days(b.hours / 24) : Duration.hours(b.hours))
+        : b.kind === 'evidence' ? MonitoringBaseline.fromEvidenceStore(b.fileName, baselineFormat(b.format))
+          : MonitoringBaseline.fromS3(baselineUrl(b, endpointName()), baselineFormat(b.format)),
+    window: minutes(m.windowMinutes),
+    sampleSize: m.sampleSize,
+    driftThreshold: m.driftThreshold,
+    predictionDriftThreshold: m.predictionDriftThreshold,
+    invalidRecordRateThreshold: m.invalidRecordRateThreshold,
+    perFeatureMetrics: m.perFeatureMetrics,
+    groundTruth: gt && {
+      problemType: ProblemType[gt.problemType],
+      labelDelay: minutes(gt.labelDelayMinutes),
+      positiveLabel: gt.positiveLabel,
+      scoreThreshold: gt.scoreThreshold,
+      minimumAccuracy: gt.minimumAccuracy,
+      minimumF1: gt.minimumF1,
+      maximumMae: gt.maximumMae,
+      maximumRmse: gt.maximumRmse,
+    },
+    hypercare: minutes(m.hypercareMinutes),
+    autoPause: m.autoPause,
+  };
 }
 
 /** The scope of the user's resources a configuration needs: `<stack>/Fixtures/E<i>`. */
@@ -336,6 +394,27 @@ function checkTemplate(endpoint: GovernedEndpoint, c: GeneratedEndpoint, fail: (
     if (actions.some((a) => a.includes('*'))) {
       fail(`an IAM statement allows a wildcard action: ${JSON.stringify(s)}`);
     }
+  }
+  const tags = new Map(Object.entries(endpoint.cfnEndpoint.tags.tagValues()));
+  const reviewEvery = String(c.reviewEveryDays ?? tierFloors(c.tier).reviewIntervalDays);
+  if (tags.get(GovernanceTags.REVIEW_EVERY_DAYS) !== reviewEvery) {
+    fail(`the endpoint's ${GovernanceTags.REVIEW_EVERY_DAYS} tag is ${JSON.stringify(tags.get(GovernanceTags.REVIEW_EVERY_DAYS))}, expected ${reviewEvery}`);
+  }
+  const monitored = c.monitoring?.kind === 'monitored';
+  if (monitored !== (endpoint.monitoring !== undefined) || monitored !== tags.has(MONITORING_CONFIG_TAG)) {
+    fail(`monitored ${monitored}, but the endpoint has ${endpoint.monitoring ? 'a' : 'no'} monitoring and ${tags.has(MONITORING_CONFIG_TAG) ? 'a' : 'no'} ${MONITORING_CONFIG_TAG} tag`);
+  }
+  let pausing = 0;
+  for (const alarm of endpoint.monitoring?.alarms ?? []) {
+    const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+    if ((Stack.of(alarm).resolve(cfn.alarmActions) ?? []).length === 0) {
+      fail(`the monitoring alarm ${alarm.node.path} notifies no one`);
+    }
+    pausing += Object.keys(TagManager.of(cfn)?.tagValues() ?? {}).some((k) => k.startsWith(AUTO_PAUSE_TAG_PREFIX)) ? 1 : 0;
+  }
+  const autoPause = c.monitoring?.kind === 'monitored' && c.monitoring.autoPause === true;
+  if (autoPause !== (pausing > 0)) {
+    fail(`monitoring.autoPause is ${autoPause}, but ${pausing} of the monitoring alarms pause the endpoint`);
   }
   const group = Stack.of(endpoint).resolve((endpoint.logGroup.node.defaultChild as any)._toCloudFormation());
   const lg = Object.values(group.Resources as Record<string, any>)[0];
