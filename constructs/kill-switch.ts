@@ -312,7 +312,7 @@ function checkParameterName(v: PropsValidator, prop: string, shown: string, name
     `a name ${KILL_SWITCH_PARAMETER_PREFIX}<...>${KILL_SWITCH_PARAMETER_SUFFIX} (e.g. "${KILL_SWITCH_PARAMETER_PREFIX}fraud/scoring${KILL_SWITCH_PARAMETER_SUFFIX}"): ` +
     'the shared kill-switch enforcer reacts to changes of parameters named so, and may read and restore no other');
   if (name.includes('/')) {
-    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, shown, 'a hierarchical name starting with "/" (e.g. "/ml/fraud/kill-switch"), without empty levels');
+    v.check(name.startsWith('/') && !name.endsWith('/') && !name.includes('//'), prop, shown, 'a hierarchical name starting with "/" (e.g. "/governed-endpoint/fraud/scoring/kill-switch"), without empty levels');
     const levels = name.split('/').length - 1;
     v.check(levels <= SSM_PARAMETER_NAME.maxLevels, prop, shown, `at most ${SSM_PARAMETER_NAME.maxLevels} levels (this one has ${levels})`);
   }

@@ -127,12 +127,12 @@ describe('GovernedEndpoint checks the props of the parts it creates with its own
     expect(message).toMatch(/instanceType: received "ml\.m5"[\s\S]*killSwitch\.parameterName: received "ssm-pause"; allowed: 1 to 1011 letters/);
   });
 
-  test('an auto-pause alarm from another stack and a bad owner come in one error', () => {
+  test('an imported auto-pause alarm and a bad owner come in one error', () => {
     const other = newStack('Other');
     const imported = cloudwatch.Alarm.fromAlarmArn(other, 'Imported', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:x');
     const message = errorOf(build({ governance: { ...low, owner: '' }, killSwitch: { autoPauseOn: [imported] } }));
     expect(message.match(/has invalid props/g)).toHaveLength(1);
-    expect(message).toMatch(/governance\.owner: received ""[\s\S]*killSwitch\.autoPauseOn: alarm Other\/Imported must be a cloudwatch.Alarm or CompositeAlarm defined in the same stack/);
+    expect(message).toMatch(/governance\.owner: received ""[\s\S]*killSwitch\.autoPauseOn: alarm Other\/Imported must be a cloudwatch\.Alarm or CompositeAlarm defined in the app \(the library adds an action and a tag to it\); received an imported alarm/);
   });
 
   test('nothing is created when the props are invalid, whichever part they belong to', () => {
@@ -142,7 +142,7 @@ describe('GovernedEndpoint checks the props of the parts it creates with its own
       alarms: { cpuUtilization: { threshold: 120 } },
       deployment: DeploymentPolicy.linear({ stepSize: Capacity.percent(5) }),
       autoScaling: { maxCapacity: 1, targetInvocationsPerInstance: 100 },
-      killSwitch: { parameterName: '/ml//fraud' },
+      killSwitch: { parameterName: '/governed-endpoint/ml//fraud/kill-switch' },
     }));
     // WHEN the endpoint is built
     expect(attempt).toThrow(/alarms\.cpuUtilization\.threshold[\s\S]*deployment\.stepSize[\s\S]*autoScaling\.maxCapacity[\s\S]*killSwitch\.parameterName/);

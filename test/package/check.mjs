@@ -143,8 +143,9 @@ step('README quick start compiles under tsc --strict', () => {
   const section = readme.slice(readme.indexOf('## Quick start'));
   const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   if (!block) { problems.push('README has no ```ts block under "## Quick start"'); return; }
-  const lines = block.split('\n');
-  const imports = lines.filter((l) => l.startsWith('import '));
+  // Import statements, one line or several (`import {\n  A, B,\n} from '...';`), and the code after them.
+  const imports = block.match(/^import[\s\S]*?from\s+'[^']+';/gm) ?? [];
+  const code = imports.reduce((rest, i) => rest.replace(i, ''), block);
   // What the snippet assumes exists: a stack and two roles.
   writeFileSync(join(app, 'quick-start.ts'), [
     ...imports,
@@ -154,7 +155,7 @@ step('README quick start compiles under tsc --strict', () => {
     "const stack = new quickStartCdk.Stack(app, 'QuickStart');",
     "const appRole = new quickStartIam.Role(stack, 'AppRole', { assumedBy: new quickStartIam.ServicePrincipal('lambda.amazonaws.com') });",
     "const onCallRole = new quickStartIam.Role(stack, 'OnCall', { assumedBy: new quickStartIam.AccountRootPrincipal() });",
-    ...lines.filter((l) => !l.startsWith('import ')),
+    code,
     'app.synth();',
   ].join('\n'));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({

@@ -67,6 +67,13 @@ const PUBLIC_ONLY = [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }];
 const ISOLATED = [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'models', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }];
 const q = (s: string) => JSON.stringify(s);
 const long = (n: number, c = 'a') => c.repeat(n);
+/** A kill-switch parameter name the shared enforcer serves: `/governed-endpoint/` + `middle` + `/kill-switch` (31 characters and 2 levels more than `middle`). */
+const switchName = (middle: string) => `/governed-endpoint/${middle}/kill-switch`;
+/** `n` levels of one letter each, joined by "/": `l/l/.../l`. */
+const levels = (n: number) => Array(n).fill('l').join('/');
+/** What the error allows for a name the shared kill-switch enforcer does not serve. */
+const SERVED_NAME = 'a name /governed-endpoint/<...>/kill-switch (e.g. "/governed-endpoint/fraud/scoring/kill-switch"): ' +
+  'the shared kill-switch enforcer reacts to changes of parameters named so, and may read and restore no other';
 
 const NAMES: BadInput[] = [
   { given: 'an endpoint name of 64 characters', build: endpoint({ endpointName: long(64) }), prop: 'endpointName', received: q(long(64)), allowed: '1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (this one has 64)' },
@@ -142,16 +149,28 @@ const TAG_VALUES: BadInput[] = [
 ];
 
 const KILL_SWITCH: BadInput[] = [
-  { given: 'a kill-switch parameter name of 257 characters, which becomes the endpoint\'s tag value', build: endpoint({ killSwitch: { parameterName: `/${long(256, 'k')}` } }), prop: 'killSwitch.parameterName', received: q(`/${long(256, 'k')}`), allowed: "at most 256 characters (this one has 257): the name becomes the value of the endpoint's tag governance:kill-switch-parameter" },
-  { given: 'a kill-switch parameter name with 16 levels', build: endpoint({ killSwitch: { parameterName: '/l'.repeat(16) } }), prop: 'killSwitch.parameterName', received: q('/l'.repeat(16)), allowed: 'at most 15 levels (this one has 16)' },
+  { given: 'a kill-switch parameter name of 257 characters, which becomes the endpoint\'s tag value', build: endpoint({ killSwitch: { parameterName: switchName(long(226, 'k')) } }), prop: 'killSwitch.parameterName', received: q(switchName(long(226, 'k'))), allowed: "at most 256 characters (this one has 257): the name becomes the value of the endpoint's tag governance:kill-switch-parameter" },
+  { given: 'a kill-switch parameter name with 16 levels', build: endpoint({ killSwitch: { parameterName: switchName(levels(14)) } }), prop: 'killSwitch.parameterName', received: q(switchName(levels(14))), allowed: 'at most 15 levels (this one has 16)' },
   { given: 'a kill-switch parameter name starting with "AWS"', build: endpoint({ killSwitch: { parameterName: 'AWS-pause' } }), prop: 'killSwitch.parameterName', received: '"AWS-pause"', allowed: 'not starting with "aws" or "ssm" (any case)' },
   { given: 'a kill-switch parameter name under /ssm', build: endpoint({ killSwitch: { parameterName: '/ssm/fraud/pause' } }), prop: 'killSwitch.parameterName', received: '"/ssm/fraud/pause"', allowed: 'not starting with "aws" or "ssm"' },
   { given: 'a kill-switch parameter name with a space', build: endpoint({ killSwitch: { parameterName: '/ml/fraud pause' } }), prop: 'killSwitch.parameterName', received: '"/ml/fraud pause"', allowed: '1 to 1011 letters, digits and _ . - /' },
-  { given: 'a second endpoint of the stack with the same kill-switch parameter', build: twoEndpoints({ endpointName: 'a', killSwitch: { parameterName: '/ml/pause' } }, { endpointName: 'b', killSwitch: { parameterName: '/ml/pause' } }), prop: 'killSwitch.parameterName', received: '"/ml/pause"', allowed: "a parameter name no other kill switch of this app uses where it may deploy to the same account and region ('A/First/KillSwitch' has it)" },
-  { given: 'an endpoint of another stack of the app with the same kill-switch parameter', build: twoEndpoints({ endpointName: 'a', killSwitch: { parameterName: '/ml/pause' } }, { endpointName: 'b', killSwitch: { parameterName: '/ml/pause' } }, 'B'), prop: 'killSwitch.parameterName', received: '"/ml/pause"', allowed: "('A/First/KillSwitch' has it)" },
+  { given: 'a second endpoint of the stack with the same kill-switch parameter', build: twoEndpoints({ endpointName: 'a', killSwitch: { parameterName: '/governed-endpoint/ml/kill-switch' } }, { endpointName: 'b', killSwitch: { parameterName: '/governed-endpoint/ml/kill-switch' } }), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/ml/kill-switch"', allowed: "a parameter name no other kill switch of this app uses where it may deploy to the same account and region ('A/First/KillSwitch' has it)" },
+  { given: 'an endpoint of another stack of the app with the same kill-switch parameter', build: twoEndpoints({ endpointName: 'a', killSwitch: { parameterName: '/governed-endpoint/ml/kill-switch' } }, { endpointName: 'b', killSwitch: { parameterName: '/governed-endpoint/ml/kill-switch' } }, 'B'), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/ml/kill-switch"', allowed: "('A/First/KillSwitch' has it)" },
   { given: 'an explicit parameter name equal to another endpoint\'s default one', build: twoEndpoints({ endpointName: 'a' }, { endpointName: 'b', killSwitch: { parameterName: '/governed-endpoint/a/kill-switch' } }), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/a/kill-switch"', allowed: "('A/First/KillSwitch' has it)" },
-  { given: 'a standalone kill switch whose parameter name is longer than SSM allows with its ARN', build: killSwitch({ parameterName: `/${long(954, 'k')}` }), prop: 'parameterName', received: q(`/${long(954, 'k')}`), allowed: "at most 954 characters here (this one has 955): SSM's limit of 1011 counts the parameter's ARN prefix too" },
+  { given: 'a standalone kill switch whose parameter name is longer than SSM allows with its ARN', build: killSwitch({ parameterName: switchName(long(924, 'k')) }), prop: 'parameterName', received: q(switchName(long(924, 'k'))), allowed: "at most 954 characters here (this one has 955): SSM's limit of 1011 counts the parameter's ARN prefix too" },
   { given: 'a standalone kill switch of an endpoint name SageMaker rejects', build: killSwitch({ endpointName: long(70, 'e') }), prop: 'endpointName', received: q(long(70, 'e')), allowed: 'a SageMaker endpoint name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (this one has 70)' },
+];
+
+const KILL_SWITCH_NAMES: BadInput[] = [
+  { given: 'a kill-switch parameter name under another prefix', build: endpoint({ killSwitch: { parameterName: '/ml/fraud/kill-switch' } }), prop: 'killSwitch.parameterName', received: '"/ml/fraud/kill-switch"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name with another last level', build: endpoint({ killSwitch: { parameterName: '/governed-endpoint/fraud-scoring/pause' } }), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/fraud-scoring/pause"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name that is the bare prefix and suffix, with no level between them', build: endpoint({ killSwitch: { parameterName: '/governed-endpoint/kill-switch' } }), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/kill-switch"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name with the suffix in the middle', build: endpoint({ killSwitch: { parameterName: '/governed-endpoint/kill-switch/fraud-scoring' } }), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/kill-switch/fraud-scoring"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name with a trailing slash', build: endpoint({ killSwitch: { parameterName: '/governed-endpoint/fraud-scoring/kill-switch/' } }), prop: 'killSwitch.parameterName', received: '"/governed-endpoint/fraud-scoring/kill-switch/"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name without the leading slash', build: endpoint({ killSwitch: { parameterName: 'governed-endpoint/fraud-scoring/kill-switch' } }), prop: 'killSwitch.parameterName', received: '"governed-endpoint/fraud-scoring/kill-switch"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name whose prefix is in capitals', build: endpoint({ killSwitch: { parameterName: '/Governed-Endpoint/fraud-scoring/kill-switch' } }), prop: 'killSwitch.parameterName', received: '"/Governed-Endpoint/fraud-scoring/kill-switch"', allowed: SERVED_NAME },
+  { given: 'a kill-switch parameter name of one level', build: endpoint({ killSwitch: { parameterName: 'fraud-scoring-kill-switch' } }), prop: 'killSwitch.parameterName', received: '"fraud-scoring-kill-switch"', allowed: SERVED_NAME },
+  { given: 'a standalone kill switch whose parameter name is under another prefix', build: killSwitch({ parameterName: '/ml/fraud/pause' }), prop: 'parameterName', received: '"/ml/fraud/pause"', allowed: SERVED_NAME },
 ];
 
 const WHOLE_DAYS: BadInput[] = [
@@ -185,6 +204,7 @@ const ALL: Array<[string, BadInput[]]> = [
   ['alarm windows (CloudWatch PutMetricAlarm)', ALARM_WINDOWS],
   ['tag values (AWS tag character set, 256 characters)', TAG_VALUES],
   ['kill-switch parameters (SSM names, tags, unique in the app)', KILL_SWITCH],
+  ['kill-switch parameter names (the ones the shared enforcer serves: /governed-endpoint/<...>/kill-switch)', KILL_SWITCH_NAMES],
   ['durations in whole days and Object Lock (S3)', WHOLE_DAYS],
   ['network and model (SageMaker VpcConfig and ContainerDefinition)', NETWORK_AND_MODEL],
 ];

@@ -145,11 +145,11 @@ describe('nothing is created when the props are invalid', () => {
 
   test('GIVEN a duplicate kill-switch parameter WHEN the second endpoint is built THEN it creates nothing', () => {
     const stack = newStack();
-    new GovernedEndpoint(stack, 'First', endpointProps({ endpointName: 'first', killSwitch: { parameterName: '/ml/pause' } }));
+    new GovernedEndpoint(stack, 'First', endpointProps({ endpointName: 'first', killSwitch: { parameterName: '/governed-endpoint/ml/kill-switch' } }));
     const resources = () => stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
     const before = resources();
-    expect(() => new GovernedEndpoint(stack, 'Second', endpointProps({ endpointName: 'second', killSwitch: { parameterName: '/ml/pause' } })))
-      .toThrow(/killSwitch\.parameterName: received "\/ml\/pause"; allowed: a parameter name no other kill switch of this app uses/);
+    expect(() => new GovernedEndpoint(stack, 'Second', endpointProps({ endpointName: 'second', killSwitch: { parameterName: '/governed-endpoint/ml/kill-switch' } })))
+      .toThrow(/killSwitch\.parameterName: received "\/governed-endpoint\/ml\/kill-switch"; allowed: a parameter name no other kill switch of this app uses/);
     expect(stack.node.findChild('Second').node.children).toEqual([]);
     expect(resources()).toBe(before);
   });

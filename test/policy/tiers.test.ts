@@ -3,6 +3,7 @@ import type * as Cdk from 'aws-cdk-lib';
 import type * as Deployments from '../../constructs/deployment-policy';
 import type * as Endpoints from '../../constructs/governed-endpoint';
 import type * as Models from '../../constructs/model-source';
+import type * as Monitoring from '../../constructs/monitoring-options';
 import type * as Governance from '../../lib/policy/governance';
 import type * as Pack from '../../lib/nag/ai-governance-checks';
 import { RISK_TIERS, RiskTier, TIER_FLOORS, TierFloors } from '../../lib/policy/governance';
@@ -16,7 +17,10 @@ interface Library {
   readonly pack: typeof Pack.AI_GOVERNANCE_DEFAULTS;
   /** `DeploymentPolicy` of that registry. */
   readonly deploymentPolicy: typeof Deployments.DeploymentPolicy;
-  /** The error a GovernedEndpoint of `tier` throws with these props, or undefined when it is built. */
+  /**
+   * The error a GovernedEndpoint of `tier` throws with these props, or undefined when it is built. Its props are a
+   * model, the governance of `tier` and monitoring of one feature (HIGH tier requires monitoring), then `props`.
+   */
   endpointError(tier: RiskTier, props: Partial<Endpoints.GovernedEndpointProps>): string | undefined;
 }
 
@@ -33,6 +37,7 @@ function loadLibrary(change: (floors: Library['floors']) => void = () => undefin
     const cdk = require('aws-cdk-lib') as typeof Cdk;
     const { GovernedEndpoint } = require('../../constructs/governed-endpoint') as typeof Endpoints;
     const { ModelArtifact, ModelImage, ModelSource } = require('../../constructs/model-source') as typeof Models;
+    const { FeatureKind } = require('../../constructs/monitoring-options') as typeof Monitoring;
     const { AI_GOVERNANCE_DEFAULTS } = require('../../lib/nag/ai-governance-checks') as typeof Pack;
     library = {
       floors,
@@ -46,6 +51,7 @@ function loadLibrary(change: (floors: Library['floors']) => void = () => undefin
               artifact: ModelArtifact.fromS3Url('s3://model-artifacts-bucket/model.tar.gz'),
             }),
             governance: { owner: 'fraud-ml@example.com', purpose: 'card fraud scoring', riskTier: governance.RiskTier[tier] },
+            monitoring: { features: [{ name: 'amount', kind: FeatureKind.NUMERIC, csvIndex: 0 }] },
             ...props,
           });
           return undefined;

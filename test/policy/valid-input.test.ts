@@ -23,6 +23,8 @@ const LOW = { owner: 'o@example.com', purpose: 'triage', riskTier: RiskTier.LOW 
 const variantOf = (t: Template) => Object.values(t.findResources('AWS::SageMaker::EndpointConfig'))[0].Properties.ProductionVariants[0];
 const endpointOf = (t: Template) => Object.values(t.findResources('AWS::SageMaker::Endpoint'))[0].Properties;
 const tagOf = (resource: any, key: string) => (resource.Tags as Array<{ Key: string; Value: unknown }>).find((tag) => tag.Key === key)?.Value;
+/** A kill-switch parameter name the shared enforcer serves: `/governed-endpoint/` + `middle` + `/kill-switch` (31 characters and 2 levels more than `middle`). */
+const switchName = (middle: string) => `/governed-endpoint/${middle}/kill-switch`;
 
 const CASES: UnusualInput[] = [
   { given: 'the new instance family ml.p6-b200.48xlarge', props: () => ({ instanceType: 'ml.p6-b200.48xlarge' }),
@@ -43,9 +45,10 @@ const CASES: UnusualInput[] = [
     expect: (t) => expect(tagOf(endpointOf(t), 'governance:owner')).toBe('信用スコア担当@example.com') },
   { given: 'a purpose with a non-breaking space (a Unicode space separator)', props: () => ({ governance: { ...LOW, purpose: 'fraud\u00a0scoring' } }),
     expect: (t) => expect(tagOf(endpointOf(t), 'governance:purpose')).toBe('fraud\u00a0scoring') },
-  { given: 'a kill-switch parameter name of exactly 256 characters', props: () => ({ killSwitch: { parameterName: `/${'k'.repeat(255)}` } }),
-    expect: (t) => expect(tagOf(endpointOf(t), 'governance:kill-switch-parameter')).toBe(`/${'k'.repeat(255)}`) },
-  { given: 'a kill-switch parameter name with exactly 15 levels', props: () => ({ killSwitch: { parameterName: '/l'.repeat(15) } }) },
+  { given: 'a kill-switch parameter name of exactly 256 characters', props: () => ({ killSwitch: { parameterName: switchName('k'.repeat(225)) } }),
+    expect: (t) => expect(tagOf(endpointOf(t), 'governance:kill-switch-parameter')).toBe(switchName('k'.repeat(225))) },
+  { given: 'a kill-switch parameter name with exactly 15 levels', props: () => ({ killSwitch: { parameterName: switchName(Array(13).fill('l').join('/')) } }),
+    expect: (t) => t.hasResourceProperties('AWS::SSM::Parameter', { Name: switchName(Array(13).fill('l').join('/')) }) },
   { given: 'the longest log retention CloudWatch Logs offers', props: () => ({ logRetention: logs.RetentionDays.TEN_YEARS }),
     expect: (t) => t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 3653 }) },
   { given: 'a log retention of thirteen months', props: () => ({ logRetention: logs.RetentionDays.THIRTEEN_MONTHS }),
@@ -90,7 +93,7 @@ describe('valid but unusual input is accepted', () => {
 
   test('GIVEN stacks of one app in different regions WHEN they use the same kill-switch parameter name THEN both are accepted', () => {
     const app = new App();
-    const props = endpointProps({ endpointName: 'fraud-scoring', killSwitch: { parameterName: '/ml/fraud/pause' } });
+    const props = endpointProps({ endpointName: 'fraud-scoring', killSwitch: { parameterName: '/governed-endpoint/ml/fraud/kill-switch' } });
     new GovernedEndpoint(new Stack(app, 'Ireland', { env: { region: 'eu-west-1' } }), 'Scoring', props);
     expect(() => new GovernedEndpoint(new Stack(app, 'Virginia', { env: { region: 'us-east-1' } }), 'Scoring', props)).not.toThrow();
   });
