@@ -6,12 +6,11 @@
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { DEFAULT_IMAGE_URI, DEFAULT_MODEL_DATA_URL } from './example-stack';
+import { DEFAULT_IMAGE_URI, DEFAULT_MODEL_DATA_URL, exampleMonitoring } from './example-stack';
 import { GovernanceFoundation } from '../constructs/governance-foundation';
 import { GovernedEndpoint } from '../constructs/governed-endpoint';
 import { IGovernanceFoundation } from '../constructs/governance-foundation-ref';
 import { ModelArtifact, ModelImage, ModelSource } from '../constructs/model-source';
-import { BaselineFormat, FeatureKind, MonitoringBaseline } from '../constructs/monitoring-options';
 import { RiskTier } from '../lib/policy/governance';
 
 /**
@@ -47,15 +46,7 @@ function governed(scope: Construct, id: string, i: number, foundation?: IGoverna
     instanceType: 'ml.m5.large',
     initialInstanceCount: 2,
     // Model monitoring as the example app declares it (HIGH tier requires it).
-    monitoring: {
-      features: [
-        { name: 'amount', kind: FeatureKind.NUMERIC, csvIndex: 0 },
-        { name: 'merchant_category', kind: FeatureKind.CATEGORICAL, csvIndex: 1 },
-        { name: 'card_age_days', kind: FeatureKind.NUMERIC, csvIndex: 2 },
-      ],
-      prediction: { kind: FeatureKind.NUMERIC, csvIndex: 0 },
-      baseline: MonitoringBaseline.fromEvidenceStore('train.csv', BaselineFormat.CSV),
-    },
+    monitoring: exampleMonitoring(),
     foundation,
   });
 }

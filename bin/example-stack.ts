@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { GovernedEndpoint } from '../constructs/governed-endpoint';
 import { RiskTier } from '../lib/policy/governance';
 import { ModelArtifact, ModelImage, ModelSource } from '../constructs/model-source';
-import { BaselineFormat, FeatureKind, MonitoringBaseline } from '../constructs/monitoring-options';
+import { BaselineFormat, FeatureKind, MonitoringBaseline, MonitoringOptions } from '../constructs/monitoring-options';
 
 /** A public SageMaker/Deep Learning Containers PyTorch CPU inference image. */
 export const DEFAULT_IMAGE_URI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311-ubuntu20.04-sagemaker';
@@ -20,6 +20,19 @@ export interface ExampleStackProps extends StackProps {
   readonly riskTier?: RiskTier;
   /** @default 'fraud-ml@example.com' */
   readonly owner?: string;
+}
+
+/** Watch the model, not only the server: the example's features, with the training set's statistics as the baseline. */
+export function exampleMonitoring(): MonitoringOptions {
+  return {
+    features: [
+      { name: 'amount', kind: FeatureKind.NUMERIC, csvIndex: 0 },
+      { name: 'merchant_category', kind: FeatureKind.CATEGORICAL, csvIndex: 1 },
+      { name: 'card_age_days', kind: FeatureKind.NUMERIC, csvIndex: 2 },
+    ],
+    prediction: { kind: FeatureKind.NUMERIC, csvIndex: 0 },
+    baseline: MonitoringBaseline.fromEvidenceStore('train.csv', BaselineFormat.CSV),
+  };
 }
 
 /** The example app's stack: one governed, HIGH-tier fraud-scoring endpoint. */
@@ -41,16 +54,7 @@ export class ExampleStack extends Stack {
       },
       instanceType: 'ml.m5.large',
       initialInstanceCount: 2,
-      // Watch the model, not only the server: the training set's statistics are the baseline.
-      monitoring: {
-        features: [
-          { name: 'amount', kind: FeatureKind.NUMERIC, csvIndex: 0 },
-          { name: 'merchant_category', kind: FeatureKind.CATEGORICAL, csvIndex: 1 },
-          { name: 'card_age_days', kind: FeatureKind.NUMERIC, csvIndex: 2 },
-        ],
-        prediction: { kind: FeatureKind.NUMERIC, csvIndex: 0 },
-        baseline: MonitoringBaseline.fromEvidenceStore('train.csv', BaselineFormat.CSV),
-      },
+      monitoring: exampleMonitoring(),
     });
   }
 }
