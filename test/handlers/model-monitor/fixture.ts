@@ -237,3 +237,39 @@ export function metricLines(logs: string[]): Record<string, unknown>[] {
 export function aggregateOf(logs: string[], endpoint: string, schedule?: 'hypercare'): Record<string, unknown> | undefined {
   return metricLines(logs).find((m) => m.EndpointName === endpoint && m.Feature === undefined && m.Schedule === schedule);
 }
+
+/** The simulated account, the module under test and the captured log lines of one `describe` block. */
+export interface SimulatedMonitor {
+  readonly mod: MonitorModule;
+  readonly aws: SimulatedAccount;
+  /** The lines the monitor logged in the current test (its EMF metrics among them). */
+  readonly logs: string[];
+  /** Clients for the simulated account (region and credentials of a test, never real ones). */
+  clients(): ReturnType<MonitorModule['sdk']['createClients']>;
+}
+
+/**
+ * Load the monitor with `load` once for the block, simulate the account, and before each test forget the account's
+ * state and capture the log lines; restore the mocks after each test and the block.
+ */
+export function useSimulatedMonitor(load: () => MonitorModule): SimulatedMonitor {
+  const state = { logs: [] as string[] } as { mod: MonitorModule; aws: SimulatedAccount; logs: string[] };
+  beforeAll(() => {
+    state.mod = load();
+    state.aws = new SimulatedAccount(state.mod.sdk);
+  });
+  afterAll(() => state.aws.mocks.forEach((m) => m.restore()));
+  beforeEach(() => {
+    state.aws.reset();
+    state.logs = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => { state.logs.push(line); });
+    jest.spyOn(console, 'error').mockImplementation((line: string) => { state.logs.push(line); });
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return {
+    get mod() { return state.mod; },
+    get aws() { return state.aws; },
+    get logs() { return state.logs; },
+    clients: () => state.mod.sdk.createClients({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+  };
+}

@@ -4,7 +4,7 @@
  */
 import { hypercareTick } from '../../../lib/handlers/model-monitor/hypercare';
 import {
-  aggregateOf, BUCKET, baselineCsv, captureHour, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, MonitorModule, SimulatedAccount,
+  aggregateOf, BUCKET, baselineCsv, captureHour, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, useSimulatedMonitor,
 } from './fixture';
 
 const at = (iso: string) => new Date(iso);
@@ -42,57 +42,45 @@ describe('hypercareTick', () => {
 });
 
 describe.each(MONITOR_VARIANTS)('model monitor (%s) hypercare tick', (_variant, load) => {
-  let mod: MonitorModule;
-  let aws: SimulatedAccount;
-  let logs: string[];
-  const run = (now: string) => mod.createHandler({ now: () => at(now), random: lcg(1), clients: mod.sdk.createClients({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }) })({ kind: 'hypercare', foundation: FOUNDATION });
+  const sim = useSimulatedMonitor(load);
+  const run = (now: string) => sim.mod.createHandler({ now: () => at(now), random: lcg(1), clients: sim.clients() })({ kind: 'hypercare', foundation: FOUNDATION });
 
-  beforeAll(() => {
-    mod = load();
-    aws = new SimulatedAccount(mod.sdk);
-  });
-  afterAll(() => aws.mocks.forEach((m) => m.restore()));
   beforeEach(() => {
-    aws.reset();
-    logs = [];
-    jest.spyOn(console, 'log').mockImplementation((line: string) => { logs.push(line); });
-    jest.spyOn(console, 'error').mockImplementation((line: string) => { logs.push(line); });
-    aws.put(BUCKET, 'baselines/fraud-scoring.csv', baselineCsv(1000, 0, 1));
-    aws.put(BUCKET, 'data-capture/fraud-scoring/AllTraffic/2030/03/10/10/p.jsonl', captureHour(400, '2030-03-10T10:00:00Z', 0, 2));
+    sim.aws.put(BUCKET, 'baselines/fraud-scoring.csv', baselineCsv(1000, 0, 1));
+    sim.aws.put(BUCKET, 'data-capture/fraud-scoring/AllTraffic/2030/03/10/10/p.jsonl', captureHour(400, '2030-03-10T10:00:00Z', 0, 2));
   });
-  afterEach(() => jest.restoreAllMocks());
 
   test('GIVEN an endpoint deployed at 10:05 with 24 hours of hypercare WHEN the 10:20 tick runs THEN it says hypercare started and analyses 10:00-10:15 apart from the hourly windows', async () => {
-    aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 24 }), { created: at('2030-01-01T00:00:00Z'), modified: at('2030-03-10T10:05:00Z') });
+    sim.aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 24 }), { created: at('2030-01-01T00:00:00Z'), modified: at('2030-03-10T10:05:00Z') });
     const result = await run('2030-03-10T10:20:10Z');
-    expect(aws.published().map((p) => p.Subject)).toEqual([`[model monitor] ${ENDPOINT}: hypercare started`]);
-    expect(aws.published()[0].Message).toContain('until 2030-03-11T10:05:00.000Z');
+    expect(sim.aws.published().map((p) => p.Subject)).toEqual([`[model monitor] ${ENDPOINT}: hypercare started`]);
+    expect(sim.aws.published()[0].Message).toContain('until 2030-03-11T10:05:00.000Z');
     expect(result.outcomes[0]).toMatchObject({ action: 'analysed', window: { start: '2030-03-10T10:00:00.000Z', end: '2030-03-10T10:15:00.000Z' }, alerts: ['hypercare-started'] });
     // a quarter of the hour's 400 records fall in the window
-    expect(aggregateOf(logs, ENDPOINT, 'hypercare')).toMatchObject({ RecordsAnalysed: 100, Schedule: 'hypercare' });
-    expect(aggregateOf(logs, ENDPOINT)).toBeUndefined();
-    expect(aws.keys('monitoring/fraud-scoring/reports/')).toEqual(['monitoring/fraud-scoring/reports/2030/03/10/10-00.hypercare.json']);
+    expect(aggregateOf(sim.logs, ENDPOINT, 'hypercare')).toMatchObject({ RecordsAnalysed: 100, Schedule: 'hypercare' });
+    expect(aggregateOf(sim.logs, ENDPOINT)).toBeUndefined();
+    expect(sim.aws.keys('monitoring/fraud-scoring/reports/')).toEqual(['monitoring/fraud-scoring/reports/2030/03/10/10-00.hypercare.json']);
   });
 
   test('GIVEN an endpoint deployed 8 days ago with 7 days of hypercare WHEN a tick runs THEN nothing is read or said', async () => {
-    aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 168 }), { modified: at('2030-03-02T10:00:00Z') });
+    sim.aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 168 }), { modified: at('2030-03-02T10:00:00Z') });
     const result = await run('2030-03-10T10:20:00Z');
     expect(result.outcomes[0]).toMatchObject({ action: 'not-in-hypercare', alerts: [] });
-    expect(aws.published()).toEqual([]);
-    expect(aws.s3.commandCalls(aws.sdk.ListObjectsV2Command)).toHaveLength(0);
+    expect(sim.aws.published()).toEqual([]);
+    expect(sim.aws.s3.commandCalls(sim.aws.sdk.ListObjectsV2Command)).toHaveLength(0);
   });
 
   test('GIVEN hypercare that ended at 10:05 WHEN the 10:15 tick runs THEN it says hypercare ended', async () => {
-    aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 168 }), { modified: at('2030-03-03T10:05:00Z') });
+    sim.aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 168 }), { modified: at('2030-03-03T10:05:00Z') });
     const result = await run('2030-03-10T10:15:00Z');
-    expect(aws.published().map((p) => p.Subject)).toEqual([`[model monitor] ${ENDPOINT}: hypercare ended`]);
+    expect(sim.aws.published().map((p) => p.Subject)).toEqual([`[model monitor] ${ENDPOINT}: hypercare ended`]);
     expect(result.outcomes[0].alerts).toEqual(['hypercare-ended']);
   });
 
   test('GIVEN the hypercare notice cannot be sent WHEN the tick runs THEN the invocation fails with MonitorFailed=1', async () => {
-    aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 24 }), { modified: at('2030-03-10T10:05:00Z') });
-    aws.sns.on(aws.sdk.PublishCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError', $metadata: { httpStatusCode: 403 } }));
+    sim.aws.endpoint(ENDPOINT, configOf(ENDPOINT, { hypercareHours: 24 }), { modified: at('2030-03-10T10:05:00Z') });
+    sim.aws.sns.on(sim.aws.sdk.PublishCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError', $metadata: { httpStatusCode: 403 } }));
     await expect(run('2030-03-10T10:20:00Z')).rejects.toThrow(/hypercare-started alert could not be sent/);
-    expect(aggregateOf(logs, ENDPOINT, 'hypercare')).toMatchObject({ MonitorFailed: 1 });
+    expect(aggregateOf(sim.logs, ENDPOINT, 'hypercare')).toMatchObject({ MonitorFailed: 1 });
   });
 });

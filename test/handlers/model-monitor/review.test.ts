@@ -4,7 +4,7 @@
  */
 import { reviewDue } from '../../../lib/handlers/model-monitor/review';
 import { ReviewFacts, reviewSummary } from '../../../lib/policy/review-summary';
-import { arnOf, BUCKET, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, MonitorModule, SimulatedAccount, TOPIC } from './fixture';
+import { arnOf, BUCKET, configOf, ENDPOINT, FOUNDATION, lcg, MONITOR_VARIANTS, TOPIC, useSimulatedMonitor } from './fixture';
 
 const at = (iso: string) => new Date(iso);
 const CREATED = at('2030-01-01T06:00:00Z');
@@ -58,42 +58,32 @@ describe('reviewSummary', () => {
 });
 
 describe.each(MONITOR_VARIANTS)('model monitor (%s) review tick', (_variant, load) => {
-  let mod: MonitorModule;
-  let aws: SimulatedAccount;
-  const run = (now: string) => mod.createHandler({ now: () => at(now), random: lcg(1), clients: mod.sdk.createClients({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }) })({ kind: 'review', foundation: FOUNDATION });
+  const sim = useSimulatedMonitor(load);
+  const run = (now: string) => sim.mod.createHandler({ now: () => at(now), random: lcg(1), clients: sim.clients() })({ kind: 'review', foundation: FOUNDATION });
 
-  beforeAll(() => {
-    mod = load();
-    aws = new SimulatedAccount(mod.sdk);
-  });
-  afterAll(() => aws.mocks.forEach((m) => m.restore()));
   beforeEach(() => {
-    aws.reset();
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    aws.endpoint(ENDPOINT, configOf(ENDPOINT, { reviewEveryDays: 30 }), { created: CREATED });
+    sim.aws.endpoint(ENDPOINT, configOf(ENDPOINT, { reviewEveryDays: 30 }), { created: CREATED });
     const dims = (name: string) => [{ Name: 'EndpointName', Value: name }, { Name: 'VariantName', Value: 'AllTraffic' }];
-    aws.alarms = [
+    sim.aws.alarms = [
       { AlarmName: 'fraud-scoring-5xx', Dimensions: dims(ENDPOINT), StateReason: 'Threshold Crossed', StateUpdatedTimestamp: at('2030-03-02T05:00:00Z') },
       { AlarmName: 'fraud-scoring-monitor-silent', Metrics: [{ Id: 'm', MetricStat: { Metric: { Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }] } } }] },
       { AlarmName: 'churn-5xx', Dimensions: dims('churn') },
     ];
-    aws.histories.set(`/governed-endpoint/${ENDPOINT}/kill-switch`, [
+    sim.aws.histories.set(`/governed-endpoint/${ENDPOINT}/kill-switch`, [
       { Version: 1, Value: 'PAUSED', LastModifiedDate: at('2030-01-20T00:00:00Z'), Description: 'before the period' },
       { Version: 2, Value: 'ACTIVE', LastModifiedDate: at('2030-01-21T00:00:00Z') },
       { Version: 3, Value: 'PAUSED', LastModifiedDate: at('2030-02-10T00:00:00Z'), LastModifiedUser: 'operator', Description: 'INC-42: scores drift' },
     ]);
     for (const [hour, drift] of [['08', 0.04], ['09', 0.27]] as const) {
-      aws.put(BUCKET, `monitoring/${ENDPOINT}/reports/2030/03/02/${hour}-00.json`, JSON.stringify({ window: { start: `2030-03-02T${hour}:00:00.000Z` }, recordsAnalysed: 500, analysis: { maxFeatureDrift: drift } }));
+      sim.aws.put(BUCKET, `monitoring/${ENDPOINT}/reports/2030/03/02/${hour}-00.json`, JSON.stringify({ window: { start: `2030-03-02T${hour}:00:00.000Z` }, recordsAnalysed: 500, analysis: { maxFeatureDrift: drift } }));
     }
-    aws.put(BUCKET, `monitoring/${ENDPOINT}/reports/2030/03/02/09-00.hypercare.json`, JSON.stringify({ analysis: { maxFeatureDrift: 9 } }));
+    sim.aws.put(BUCKET, `monitoring/${ENDPOINT}/reports/2030/03/02/09-00.hypercare.json`, JSON.stringify({ analysis: { maxFeatureDrift: 9 } }));
   });
-  afterEach(() => jest.restoreAllMocks());
 
   test('GIVEN a 30-day review WHEN the first tick after day 60 runs THEN the owner gets the reminder with the period\'s alarms, pauses and drift trend', async () => {
     const result = await run('2030-03-02T07:00:00Z');
     expect(result.outcomes).toEqual([expect.objectContaining({ endpoint: ENDPOINT, action: 'review-sent', alerts: ['review'] })]);
-    const [msg] = aws.published();
+    const [msg] = sim.aws.published();
     expect(msg).toMatchObject({ TopicArn: TOPIC, Subject: '[model monitor] Review due: fraud-scoring (HIGH)' });
     expect(msg.Message).toContain('Owner:     fraud-ml@example.com');
     expect(msg.Message).toContain('Alarms in ALARM now: 2');
@@ -104,7 +94,7 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) review tick', (_variant, loa
     expect(msg.Message).toContain('version 3 at 2030-02-10T00:00:00.000Z by operator: INC-42: scores drift');
     expect(msg.Message).toContain('highest 0.270, latest 0.270');
     expect(msg.Message).toContain('2030-03-02T08:00:00.000Z: max feature PSI 0.040');
-    expect(aws.cloudwatch.commandCalls(aws.sdk.DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ StateValue: 'ALARM' });
+    expect(sim.aws.cloudwatch.commandCalls(sim.aws.sdk.DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ StateValue: 'ALARM' });
   });
 
   describe('GIVEN an endpoint of the foundation that is not monitored but has a review interval', () => {
@@ -121,10 +111,10 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) review tick', (_variant, loa
         ],
       };
       // The tag index answers each filter: the review tick asks for monitored endpoints, then for endpoints with a review interval.
-      aws.tagging.on(aws.sdk.GetResourcesCommand).callsFake((input: { TagFilters: { Key: string }[] }) => ({
+      sim.aws.tagging.on(sim.aws.sdk.GetResourcesCommand).callsFake((input: { TagFilters: { Key: string }[] }) => ({
         ResourceTagMappingList: input.TagFilters.some((f) => f.Key === 'governance:review-every-days') ? [monitored, reviewOnly] : [monitored],
       }));
-      aws.sagemaker.on(aws.sdk.DescribeEndpointCommand).callsFake((input: { EndpointName: string }) =>
+      sim.aws.sagemaker.on(sim.aws.sdk.DescribeEndpointCommand).callsFake((input: { EndpointName: string }) =>
         ({ EndpointName: input.EndpointName, EndpointStatus: 'InService', CreationTime: CREATED, LastModifiedTime: CREATED }));
     });
     afterEach(() => (saved === undefined ? delete process.env.ALERT_TOPIC_ARN : (process.env.ALERT_TOPIC_ARN = saved)));
@@ -132,12 +122,12 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) review tick', (_variant, loa
     test('WHEN its review is due THEN its owner gets the reminder from its tags on the foundation\'s topic, saying it is not monitored', async () => {
       const result = await run('2030-03-02T07:00:00Z');
       expect(result.outcomes.map((o) => [o.endpoint, o.action])).toEqual([[ENDPOINT, 'review-sent'], ['ChurnScoring', 'review-sent']]);
-      const msg = aws.published().find((m) => m.Subject.includes('ChurnScoring'))!;
+      const msg = sim.aws.published().find((m) => m.Subject.includes('ChurnScoring'))!;
       expect(msg).toMatchObject({ TopicArn: TOPIC, Subject: '[model monitor] Review due: ChurnScoring (LOW)' });
       expect(msg.Message).toContain('Owner:     churn@example.com');
       expect(msg.Message).toContain('drift trend: not monitored');
       // AND the monitored endpoint is reviewed once, from its configuration
-      expect(aws.published().filter((m) => m.Subject.includes(ENDPOINT))).toHaveLength(1);
+      expect(sim.aws.published().filter((m) => m.Subject.includes(ENDPOINT))).toHaveLength(1);
     });
 
     test('WHEN the monitor has no alert topic in its environment THEN that reminder fails loudly: the invocation fails naming it', async () => {
@@ -149,19 +139,19 @@ describe.each(MONITOR_VARIANTS)('model monitor (%s) review tick', (_variant, loa
   test('GIVEN a 30-day review WHEN a tick between reviews runs THEN nothing is sent', async () => {
     const result = await run('2030-03-05T07:00:00Z');
     expect(result.outcomes[0]).toMatchObject({ action: 'review-not-due' });
-    expect(aws.published()).toEqual([]);
+    expect(sim.aws.published()).toEqual([]);
   });
 
   test('GIVEN the alarms cannot be read WHEN the review is due THEN the reminder is still sent and says what could not be read', async () => {
-    aws.cloudwatch.on(aws.sdk.DescribeAlarmsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    sim.aws.cloudwatch.on(sim.aws.sdk.DescribeAlarmsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     await run('2030-03-02T07:00:00Z');
-    expect(aws.published()[0].Message).toContain('Could not be read (check by hand):\n  - alarms in ALARM: AccessDenied: denied');
+    expect(sim.aws.published()[0].Message).toContain('Could not be read (check by hand):\n  - alarms in ALARM: AccessDenied: denied');
   });
 
   test('GIVEN the reminder cannot be sent WHEN the review is due THEN MonitorFailed=1 is published and the invocation fails', async () => {
     const lines: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((l: string) => { lines.push(l); });
-    aws.sns.on(aws.sdk.PublishCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError', $metadata: { httpStatusCode: 403 } }));
+    sim.aws.sns.on(sim.aws.sdk.PublishCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError', $metadata: { httpStatusCode: 403 } }));
     await expect(run('2030-03-02T07:00:00Z')).rejects.toThrow(/review reminder could not be sent/);
     expect(lines.some((l) => l.includes('"MonitorFailed":1'))).toBe(true);
   });
