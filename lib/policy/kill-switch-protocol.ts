@@ -89,6 +89,11 @@ export function endpointNameOfDefaultParameter(parameterName: string): string | 
  */
 export const ENDPOINT_NAME_TAG = 'governance:endpoint-name';
 
+/** The name in an endpoint ARN (`arn:...:endpoint/<name>`), which SageMaker writes in lower case. */
+export function endpointNameOfArn(arn: string): string {
+  return arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length);
+}
+
 /** Tag on a governed endpoint naming the foundation whose enforcer (and monitor) serve it. */
 export const FOUNDATION_TAG = GovernanceTags.FOUNDATION;
 

@@ -9,6 +9,7 @@
  * holds a {@link MonitoringConfig} as JSON. The monitor lists the foundation's endpoints with the Resource Groups
  * Tagging API, reads each configuration, and analyses one window of the endpoint's data capture.
  */
+import { EnforcerEnvironment } from './kill-switch-protocol';
 
 /** Tag on a monitored endpoint: the name of the SSM parameter holding its {@link MonitoringConfig}. */
 export const MONITORING_CONFIG_TAG = 'governance:monitoring-config';
@@ -208,6 +209,6 @@ export const MODEL_MONITOR_MEMORY_MB = 1024;
  * monitoring configuration, such as review reminders of unmonitored endpoints) and evidence bucket.
  */
 export const MonitorEnvironment = {
-  ALERT_TOPIC_ARN: 'ALERT_TOPIC_ARN',
-  EVIDENCE_BUCKET: 'EVIDENCE_BUCKET',
+  ALERT_TOPIC_ARN: EnforcerEnvironment.ALERT_TOPIC_ARN,
+  EVIDENCE_BUCKET: EnforcerEnvironment.EVIDENCE_BUCKET,
 } as const;

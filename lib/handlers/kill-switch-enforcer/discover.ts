@@ -1,5 +1,6 @@
 import {
-  ENDPOINT_NAME_TAG, EnforcementTarget, EnforcerEnvironment, EnforcerInput, endpointNameOfDefaultParameter, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG,
+  ENDPOINT_NAME_TAG, EnforcementTarget, EnforcerEnvironment, EnforcerInput, endpointNameOfArn, endpointNameOfDefaultParameter, FOUNDATION_TAG,
+  KILL_SWITCH_PARAMETER_TAG,
 } from '../../policy/kill-switch-protocol';
 import { Deadline } from '../shared/deadline';
 import { log } from '../shared/log';
@@ -119,7 +120,7 @@ async function ownTags(arn: string, ctx: EnforceContext, deadline: Deadline): Pr
  */
 function targetOf(fleet: Fleet, arn: string, tags: Map<string, string>, name?: string): EnforcementTarget {
   return {
-    endpoint: tags.get(ENDPOINT_NAME_TAG) || name || arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length),
+    endpoint: tags.get(ENDPOINT_NAME_TAG) || name || endpointNameOfArn(arn),
     endpointArn: arn, parameter: tags.get(KILL_SWITCH_PARAMETER_TAG) ?? '', bucket: fleet.bucket, topic: fleet.topic,
   };
 }

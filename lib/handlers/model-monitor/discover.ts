@@ -4,7 +4,7 @@
  * field by field before anything is analysed.
  */
 import { GovernanceTags } from '../../policy/governance';
-import { ENDPOINT_NAME_TAG, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../../policy/kill-switch-protocol';
+import { ENDPOINT_NAME_TAG, endpointNameOfArn, FOUNDATION_TAG, KILL_SWITCH_PARAMETER_TAG } from '../../policy/kill-switch-protocol';
 import { MONITORING_CONFIG_TAG, MonitorEnvironment, MonitoringConfig, MonitoringLimits } from '../../policy/monitoring-protocol';
 import { Deadline } from '../shared/deadline';
 import { GetParameterCommand, GetResourcesCommand } from './aws';
@@ -42,7 +42,7 @@ export async function discoverReviewOnly(foundation: string, ctx: MonitorContext
           continue; // monitored: its configuration drives its review
         }
         const arn = r.ResourceARN ?? '';
-        found.push({ endpointName: tags[ENDPOINT_NAME_TAG] || arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length), endpointArn: arn, configParameter: '', reviewOnly: tags });
+        found.push({ endpointName: tags[ENDPOINT_NAME_TAG] || endpointNameOfArn(arn), endpointArn: arn, configParameter: '', reviewOnly: tags });
       }
     });
   return found.sort((a, b) => a.endpointName.localeCompare(b.endpointName));
@@ -98,7 +98,7 @@ export async function discoverEndpoints(foundation: string, ctx: MonitorContext,
  * configuration parameter (`/governed-endpoint/<name>/monitoring`) keeps the case the metrics' dimension uses.
  */
 function nameOf(arn: string, parameter: string): string {
-  const fromArn = arn.slice(arn.indexOf(':endpoint/') + ':endpoint/'.length);
+  const fromArn = endpointNameOfArn(arn);
   const m = /^\/governed-endpoint\/([^/]+)\/monitoring$/.exec(parameter);
   return m && m[1].toLowerCase() === fromArn.toLowerCase() ? m[1] : fromArn;
 }
